@@ -47,10 +47,10 @@ if __name__ == '__main__':
     rss = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2 ** 20
     print(f"process peak RSS before: {rss():.2f} GiB (the input data and libraries)")
     X, names, _ = measure(f"compute_factors on {what} [{T}, {N}]", compute_factors, fields, mkt)
-    print(f"  {len(names)} factors, output {X.nbytes / 2 ** 30:.2f} GiB; share of stock-days with data that have each factor: "
-          f"{np.isfinite(X[np.isfinite(fields['close'])]).mean(0).min():.2f} (min) .. "
-          f"{np.isfinite(X[np.isfinite(fields['close'])]).mean(0).max():.2f} (max)")
     print(f"process peak RSS after compute_factors: {rss():.2f} GiB")
+    cover = np.isfinite(X).sum((0, 1)) / np.isfinite(fields['close']).sum()      # X is NaN wherever the close is
+    print(f"  {len(names)} factors, output {X.nbytes / 2 ** 30:.2f} GiB; share of stock-days with data that have each factor: "
+          f"{cover.min():.2f} ({names[cover.argmin()]}) .. {cover.max():.2f} ({names[cover.argmax()]})")
     del X, fields
     if a.preprocess:
         rng = np.random.default_rng(0)
