@@ -13,10 +13,11 @@ horizons, 500 trading days, batches of 16 days, default `E2EAIConfig` and `Train
     python benchmarks/train_bench.py --only cuda          # the CUDA epoch and a 64-day batch's peak GPU memory
     python benchmarks/train_bench.py --days 96            # a shorter epoch (the per-day figures hold)
 
-The figures scale with the machine's load: the script prints the load average at the start and end of each section.
+The figures scale with the machine's load, far more than in proportion (2 threads on a 2-core machine at load average
+8 ran the same epoch 5-20x slower): the script prints the load average at the start and end of each section.
 """
 from __future__ import annotations
-import argparse, cProfile, io, json, os, pstats, resource, subprocess, sys, time
+import argparse, cProfile, io, json, os, pstats, resource, subprocess, sys, time, warnings
 from collections import defaultdict
 import numpy as np
 import torch
@@ -52,6 +53,7 @@ class Timer:
     optimizer; inside backward, each module's share runs from the moment its outputs' gradients are ready (backward
     pre-hook) to the last gradient accumulated into its parameters (the autograd engine runs them one after the other)."""
     def __init__(self, model: E2EAI, sync):
+        warnings.filterwarnings('ignore', message='Full backward hook is firing')   # selection's input needs no gradient
         self.sums, self.cpu, self.sync, self.t0, self.t1 = defaultdict(float), defaultdict(float), sync, {}, {}
         for name in PARTS:
             m = getattr(model, name, None)
@@ -193,10 +195,14 @@ def cuda(args):
         data, model, tcfg, opt = setup(args, impl, 'cuda')
         step = make_step(model, opt, tcfg)
         b = next(iterate_batches(data, np.arange(64), 64))
-        step(b); torch.cuda.synchronize(); torch.cuda.reset_peak_memory_stats()
-        t0 = time.perf_counter(); step(b); torch.cuda.synchronize(); dt = time.perf_counter() - t0
-        print(f"gat_impl={impl!r}: one step on a 64-day batch of {args.N} stocks {dt:.3f} s ({dt / 64:.4f} s/day), "
-              f"peak GPU memory {torch.cuda.max_memory_allocated() / 2**30:.2f} GiB")
+        try:
+            step(b); torch.cuda.synchronize(); torch.cuda.reset_peak_memory_stats()
+            t0 = time.perf_counter(); step(b); torch.cuda.synchronize(); dt = time.perf_counter() - t0
+            print(f"gat_impl={impl!r}: one step on a 64-day batch of {args.N} stocks {dt:.3f} s ({dt / 64:.4f} s/day), "
+                  f"peak GPU memory {torch.cuda.max_memory_allocated() / 2**30:.2f} GiB", flush=True)
+        except torch.cuda.OutOfMemoryError:
+            print(f"gat_impl={impl!r}: a 64-day batch of {args.N} stocks does not fit: out of GPU memory "
+                  f"({torch.cuda.get_device_properties(0).total_memory / 2**30:.0f} GiB)", flush=True)
         del data, model, opt, b; torch.cuda.empty_cache()
 
 if __name__ == '__main__':
