@@ -108,19 +108,20 @@ def estimate_loss(deep: Tensor, approx: Tensor, mask: Tensor, norm: str = 'rms')
     return _mean(sq.clamp_min(1e-12).sqrt(), mask.any(1)[:, None].expand_as(sq))
 
 # %% ../nbs/14_losses.ipynb #66de31f1
-def ic_loss(deep: Tensor, y: Tensor, y_mask: Tensor, mask: Tensor) -> Tensor:
-    "L_ic: minus the mean over (day, horizon) of IC(f_k, r_{t+k}) over the day's stocks with a label."
+def ic_loss(deep: Tensor, y: Tensor, y_mask: Tensor, mask: Tensor, d_deep: Tensor | None = None) -> Tensor:
+    "L_ic: minus the mean over (day, horizon) of d_f,k * IC(f_k, r_{t+k}) over the day's stocks with a label (`d_deep=None`: +1)."
     ok = (y_mask & mask[..., None]).transpose(1, 2)
     ic = masked_ic(deep.transpose(1, 2), y.transpose(1, 2), ok, undefined=torch.nan)        # [B, K]
     has = torch.isfinite(ic)
-    return -_mean(torch.nan_to_num(ic), has)
+    ic = torch.nan_to_num(ic)
+    return -_mean(ic if d_deep is None else d_deep * ic, has)
 
 # %% ../nbs/14_losses.ipynb #50a451c3
 def e2eai_losses(deep: Tensor, approx: Tensor, weights: Tensor | None, d_deep: Tensor, y: Tensor, y_mask: Tensor, mask: Tensor,
                  cfg: LossConfig = LossConfig()) -> dict:
     "Every term of eq. 11 and the total: {'ret', 'up' (or 'ic' when `weights` is None), 'stability', 'factor_return', 'estimate', 'total'}."
     out = dict(ret=portfolio_return_loss(weights, y, y_mask, mask), up=weight_cap_loss(weights, mask, cfg.theta)) \
-        if weights is not None else dict(ic=ic_loss(deep, y, y_mask, mask))
+        if weights is not None else dict(ic=ic_loss(deep, y, y_mask, mask, d_deep))
     out.update(stability=stability_loss(deep, y, y_mask, mask, d_deep),
                factor_return=factor_return_loss(deep, y, y_mask, mask, d_deep, method=cfg.factor_return,
                                                 intercept=cfg.factor_return_intercept, zscore=cfg.factor_return_zscore,
