@@ -9,6 +9,7 @@ import re
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
+from matplotlib.colors import Normalize
 from .core import Panel
 from .records import concat_records
 from .backtest import BacktestConfig, market, backtest_signal, backtest_weights, record_array, horizon_index
@@ -169,7 +170,7 @@ def _head(a: np.ndarray, horizons, horizon) -> np.ndarray:
     return np.nanmean(a, 1) if horizon is None else a[:, horizon_index(horizons, horizon)]
 
 def attention_tables(records: list, horizon: int | None = None) -> dict:
-    "Per universe: monthly attention share of each factor group `[months, groups]` and half-yearly directional attention per factor `[halves, M]`."
+    "Per universe: monthly attention share of each factor group `[months, groups]`, half-yearly directional attention per factor `[halves, M]`, each group's share of the factors."
     out = {}
     for u, rs in _by_universe(records).items():
         for r in rs:
@@ -182,26 +183,30 @@ def attention_tables(records: list, horizon: int | None = None) -> dict:
         names, groups = rs[0].factor_names, rs[0].factor_groups
         share = pd.DataFrame(att, index=dates, columns=names).T.groupby(list(groups), sort=False).sum().T
         half = [f"{d.year % 100:02d}H{1 + (d.month > 6)}" for d in dates]
-        out[u] = dict(groups=share.resample('MS').mean(), directional=pd.DataFrame(da, index=dates, columns=names).groupby(half).mean())
+        out[u] = dict(groups=share.resample('MS').mean(), directional=pd.DataFrame(da, index=dates, columns=names).groupby(half).mean(),
+                      group_share=pd.Series(groups).value_counts(normalize=True)[share.columns])
     return out
 
 def fig2_attention(records: list, folder='figures', name: str = 'fig2', horizon: int | None = None, top: int = 20,
-                   width: float = 7.) -> dict:
-    "Fig. 2: attention share per factor group over time (top row) and directional attention per factor per half-year (bottom row), per universe."
+                   width: float = 7., relative: bool = True) -> dict:
+    "Fig. 2: attention share per factor group over time (top row; `relative`: over the group's share of the factors) and directional attention per factor per half-year (bottom row), per universe."
     tabs = attention_tables(records, horizon)
     us = list(tabs)
     da = pd.concat([t['directional'].abs().mean() for t in tabs.values()], axis=1).max(1)
     keep = da.nlargest(min(top, len(da))).index
-    gmax = max(float(t['groups'].max().max()) for t in tabs.values()) * 100
+    top_row = {u: t['groups'] / t['group_share'] if relative else t['groups'] * 100 for u, t in tabs.items()}
+    gmin, gmax = min(float(g.min().min()) for g in top_row.values()), max(float(g.max().max()) for g in top_row.values())
+    r = max(1 - gmin, gmax - 1, .01)
+    gnorm = Normalize(1 - r, 1 + r) if relative else Normalize(0, gmax)          # relative: symmetric about 1
     dmax = max(float(t['directional'][keep].abs().max().max()) for t in tabs.values()) * 100
     ng = max(t['groups'].shape[1] for t in tabs.values())
     with plt.rc_context({'font.size': 7, 'axes.titlesize': 8, 'xtick.labelsize': 6, 'ytick.labelsize': 6}):
         fig, axes = plt.subplots(2, len(us), figsize=(width, .9 + .13 * (ng + len(keep)) + .9), squeeze=False, layout='constrained',
                                  gridspec_kw=dict(height_ratios=[max(ng, 2), len(keep)]))
         for j, u in enumerate(us):
-            g, d = tabs[u]['groups'] * 100, tabs[u]['directional'][keep] * 100
+            g, d = top_row[u], tabs[u]['directional'][keep] * 100
             a0, a1 = axes[0, j], axes[1, j]
-            im0 = a0.imshow(g.T.to_numpy(), aspect='auto', cmap='viridis', vmin=0, vmax=gmax, interpolation='nearest')
+            im0 = a0.imshow(g.T.to_numpy(), aspect='auto', cmap='PuOr_r' if relative else 'viridis', norm=gnorm, interpolation='nearest')
             a0.set_yticks(range(g.shape[1]), g.columns if j == 0 else [''] * g.shape[1])
             jan = np.flatnonzero(g.index.month == 1)
             a0.set_xticks(jan, [f"'{y % 100:02d}" for y in g.index.year[jan]])
@@ -209,7 +214,8 @@ def fig2_attention(records: list, folder='figures', name: str = 'fig2', horizon:
             im1 = a1.imshow(d.T.to_numpy(), aspect='auto', cmap='RdBu_r', vmin=-dmax, vmax=dmax, interpolation='nearest')
             a1.set_yticks(range(len(keep)), keep if j == 0 else [''] * len(keep))
             a1.set_xticks(range(len(d)), d.index, rotation=90)
-        fig.colorbar(im0, ax=axes[0, :], label='attention share (%)', shrink=.9, aspect=12)
+        fig.colorbar(im0, ax=axes[0, :], label='attention share / share of\nfactors (1 = by size)' if relative else 'attention share (%)',
+                     shrink=.9, aspect=12)
         fig.colorbar(im1, ax=axes[1, :], label='directional attention (%)', shrink=.9, aspect=20)
     return dict(tables=tabs, factors=list(keep), figure=fig, paths=save_figure(fig, folder, name) if folder is not None else [])
 
