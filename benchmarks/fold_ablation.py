@@ -1,0 +1,61 @@
+"""Out-of-sample Rank IC of several methods and E2EAI variants on one real (universe, fold): which switch of the model or
+the training moves E2EAI's deep factor, next to Linear and MLP on the same test block.
+
+Each line trains one setting with `e2eai.methods.run_fold` (seed 0, one torch thread) and prints the test block's Rank IC
+of the directed signal (deep factor times its directional buffer's sign) at 5 days and averaged over the horizons, the
+epochs run, the best epoch and the seconds. One seed and one fold: differences of 0.01-0.02 are within the noise. Run
+from the repository root (the universe is cached in --cache):
+
+    python benchmarks/fold_ablation.py --universe csi500 --fold 13 [--data ../shared/data/cn_qlib] [--cache runs/real/cache]
+"""
+import argparse, time
+import numpy as np
+import torch
+from e2eai.core import masked_rank_ic, shared_data_dir
+from e2eai.batch import iterate_batches
+from e2eai.experiment import load_universe, universe_folds
+from e2eai.methods import run_fold
+
+QUICK = dict(epochs=2, day_stride=5)          # the quick profile's training
+SETTINGS = [('Linear', {}, {}), ('MLP', QUICK, {}), ('DMFM', QUICK, {}), ('E2EAI', QUICK, {}),
+            ('E2EAI', dict(epochs=8, day_stride=5, patience=3), {}), ('E2EAI', dict(epochs=8, day_stride=5, patience=3, lr=3e-3), {}),
+            ('E2EAI', dict(epochs=4, day_stride=1, patience=2), {}),
+            ('E2EAI', QUICK, dict(lambda_s=0.)), ('E2EAI', QUICK, dict(lambda_s=0., lambda_f=0., lambda_e=0.)),
+            ('E2EAI', QUICK, dict(factor_selection=False)), ('E2EAI', QUICK, dict(bn_running_stats=False))]
+
+
+def directed_rank_ic(rec, data, test) -> torch.Tensor:
+    "Mean over the test days of the Rank IC of the record's directed signal with each horizon's label: `[K]`."
+    out = []
+    for b in iterate_batches(data, test, 32):
+        pos = np.searchsorted(rec.dates, data.dates[b.days.numpy()])
+        sig = rec.deep[pos] * (rec.dir_deep[pos][:, None, :] if rec.dir_deep is not None else 1)      # [B, codes, K]
+        sig = torch.as_tensor(np.take_along_axis(sig, b.stocks.clamp_min(0).numpy()[..., None], 1)).float()
+        ok = (b.y_mask & b.mask[..., None]).transpose(1, 2)
+        out.append(masked_rank_ic(sig.transpose(1, 2), b.y.transpose(1, 2), ok, undefined=torch.nan))
+    return torch.cat(out).nanmean(0)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--data', default=None); ap.add_argument('--universe', default='csi500')
+    ap.add_argument('--fold', type=int, default=13); ap.add_argument('--cache', default='runs/real/cache')
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+    data_dir = a.data or shared_data_dir('cn_qlib')
+    if data_dir is None: raise SystemExit("no --data given and no shared/data/cn_qlib beside the repository")
+    data, _ = load_universe(data_dir, a.universe, cache_dir=a.cache, progress=False)
+    fold = {f.j: f for f in universe_folds(data)}[a.fold]
+    test = np.sort(fold.test)
+    print(f"{a.universe} fold {a.fold}: test {fold.span('test')}, seed 0")
+    for method, train, model in SETTINGS:
+        t0 = time.time()
+        rec = run_fold(method, data, fold, 0, train={**train, 'progress': False}, model=model)
+        r, h = directed_rank_ic(rec, data, test), rec.history
+        best = int(h.epoch[h.best].iloc[-1]) if len(h) else '-'
+        print(f"{method:6s} train={train} model={model}: Rank IC 5d {r[data.horizons.index(5)]:.3f}, mean {r.mean():.3f}; "
+              f"epochs {len(h)}, best {best}; {time.time() - t0:.0f} s", flush=True)
+
+
+if __name__ == '__main__':
+    main()
