@@ -10,9 +10,11 @@ from the repository root (the universe is cached in --cache):
 """
 import argparse, time
 import numpy as np
+import pandas as pd
 import torch
-from e2eai.core import masked_rank_ic, shared_data_dir
-from e2eai.batch import iterate_batches
+from e2eai.core import shared_data_dir
+from e2eai.backtest import market, record_array
+from e2eai.diagnostics import ic_summary
 from e2eai.experiment import load_universe, universe_folds
 from e2eai.methods import run_fold
 
@@ -24,16 +26,10 @@ SETTINGS = [('Linear', {}, {}), ('MLP', QUICK, {}), ('DMFM', QUICK, {}), ('E2EAI
             ('E2EAI', QUICK, dict(factor_selection=False)), ('E2EAI', QUICK, dict(bn_running_stats=False))]
 
 
-def directed_rank_ic(rec, data, test) -> torch.Tensor:
-    "Mean over the test days of the Rank IC of the record's directed signal with each horizon's label: `[K]`."
-    out = []
-    for b in iterate_batches(data, test, 32):
-        pos = np.searchsorted(rec.dates, data.dates[b.days.numpy()])
-        sig = rec.deep[pos] * (rec.dir_deep[pos][:, None, :] if rec.dir_deep is not None else 1)      # [B, codes, K]
-        sig = torch.as_tensor(np.take_along_axis(sig, b.stocks.clamp_min(0).numpy()[..., None], 1)).float()
-        ok = (b.y_mask & b.mask[..., None]).transpose(1, 2)
-        out.append(masked_rank_ic(sig.transpose(1, 2), b.y.transpose(1, 2), ok, undefined=torch.nan))
-    return torch.cat(out).nanmean(0)
+def directed_rank_ic(rec, m) -> pd.Series:
+    "Mean Rank IC over the record's test days of its directed signal with each horizon's label (index: horizon)."
+    d = np.nan_to_num(record_array(rec, m, 'dir_deep'), nan=1.)                   # [T, K], +1 where the record has none
+    return ic_summary(record_array(rec, m, 'deep') * d[:, None], m)['Rank IC']
 
 
 def main():
@@ -44,16 +40,16 @@ def main():
     torch.set_num_threads(1)
     data_dir = a.data or shared_data_dir('cn_qlib')
     if data_dir is None: raise SystemExit("no --data given and no shared/data/cn_qlib beside the repository")
-    data, _ = load_universe(data_dir, a.universe, cache_dir=a.cache, progress=False)
+    data, panel = load_universe(data_dir, a.universe, cache_dir=a.cache, progress=False)
     fold = {f.j: f for f in universe_folds(data)}[a.fold]
-    test = np.sort(fold.test)
+    m = market(panel, a.universe)
     print(f"{a.universe} fold {a.fold}: test {fold.span('test')}, seed 0")
     for method, train, model in SETTINGS:
         t0 = time.time()
         rec = run_fold(method, data, fold, 0, train={**train, 'progress': False}, model=model)
-        r, h = directed_rank_ic(rec, data, test), rec.history
+        r, h = directed_rank_ic(rec, m), rec.history
         best = int(h.epoch[h.best].iloc[-1]) if len(h) else '-'
-        print(f"{method:6s} train={train} model={model}: Rank IC 5d {r[data.horizons.index(5)]:.3f}, mean {r.mean():.3f}; "
+        print(f"{method:6s} train={train} model={model}: Rank IC 5d {r[5]:.3f}, mean {r.mean():.3f}; "
               f"epochs {len(h)}, best {best}; {time.time() - t0:.0f} s", flush=True)
 
 

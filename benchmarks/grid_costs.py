@@ -11,18 +11,19 @@ estimate, printed as one, for a profile that was not run. Run from the repositor
 import argparse, json
 from pathlib import Path
 import pandas as pd
+from e2eai.records import run_name
 
 
 def run_table(run_dir: Path) -> pd.DataFrame:
-    "One row per run record: universe, method, seed, fold, run seconds, epochs, training seconds, train config."
+    "One row per run record: its run name, universe, method, run seconds, epochs, training seconds, day stride."
     rows = []
     for cfg_path in sorted((run_dir / 'records').glob('*/*/seed*/fold*/config.json')):
         c = json.loads(cfg_path.read_text())
         try: h = pd.read_csv(cfg_path.parent / 'history.csv')
         except pd.errors.EmptyDataError: h = pd.DataFrame()                     # Linear, EW: fitted, not trained
-        rows.append(dict(universe=c['universe'], method=c['method'], seed=c['seed'], fold=c['fold'], run_s=c['seconds'],
-                         epochs=len(h), train_s=float(h.seconds.sum()) if 'seconds' in h else 0.,
-                         day_stride=c['train'].get('day_stride', 1), max_epochs=c['train']['epochs']))
+        rows.append(dict(run=run_name(c['universe'], c['method'], c['fold'], c['seed']), universe=c['universe'], method=c['method'],
+                         run_s=c['seconds'], epochs=len(h), train_s=float(h.seconds.sum()) if 'seconds' in h else 0.,
+                         day_stride=c['train'].get('day_stride', 1)))
     if not rows: raise SystemExit(f"{run_dir / 'records'}: no run records")
     return pd.DataFrame(rows)
 
@@ -50,9 +51,9 @@ def main():
         st['universe'] = st.run.str.split('/').str[0]
         print("\n== notebook seconds (papermill + kernel start + data load + run), runs executed by the sweep(s) read")
         print(st.groupby('universe').seconds.agg(['size', 'sum', 'mean']).round(1).to_string())
-        print(f"total {st.seconds.sum():.0f} s of notebook time; overhead beyond the runs' own seconds: "
-              f"{(st.seconds.sum() - runs.set_index(['universe', 'method', 'seed', 'fold']).run_s.sum()) / max(len(st), 1):.1f} s a notebook "
-              f"(if the records are those of the sweeps read)")
+        over = st.merge(runs[['run', 'run_s']], on='run')                       # the notebooks whose record is in the folder
+        print(f"total {st.seconds.sum():.0f} s of notebook time; beyond the run's own seconds: {(over.seconds - over.run_s).mean():.1f} s "
+              f"a notebook on average (papermill, kernel start, imports, cached data load; {len(over)} notebooks)")
     scale = runs.day_stride / a.day_stride * (a.epochs / runs.epochs.where(runs.epochs > 0))
     est = (runs.run_s - runs.train_s + runs.train_s * scale.fillna(1))
     print(f"\n== ESTIMATE, not measured: the same runs with {a.epochs} epochs (no early stop) over every {a.day_stride}. day")
