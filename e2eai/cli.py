@@ -75,13 +75,16 @@ def _kv(items) -> dict:
     return out
 
 def _split_settings(settings: dict) -> tuple[dict, dict]:
-    "Split `--set` pairs into TrainConfig and E2EAIConfig fields; unknown names are an error."
+    "Split `--set` pairs into TrainConfig fields and model (E2EAIConfig or LightGBMConfig) fields; unknown names are an error."
     import dataclasses
     from e2eai.train import TrainConfig
     from e2eai.model import E2EAIConfig
-    tf, mf = {f.name for f in dataclasses.fields(TrainConfig)}, {f.name for f in dataclasses.fields(E2EAIConfig)}
+    from e2eai.baselines import LightGBMConfig
+    tf, ef, gf = ({f.name for f in dataclasses.fields(c)} for c in (TrainConfig, E2EAIConfig, LightGBMConfig))
+    mf = ef | gf
     bad = set(settings) - tf - mf
-    if bad: raise SystemExit(f"--set: unknown setting(s) {sorted(bad)}; TrainConfig has {sorted(tf)}, E2EAIConfig has {sorted(mf)}")
+    if bad: raise SystemExit(f"--set: unknown setting(s) {sorted(bad)}; TrainConfig has {sorted(tf)}, E2EAIConfig has {sorted(ef)}, "
+                             f"LightGBMConfig has {sorted(gf)}")
     return {k: v for k, v in settings.items() if k in tf}, {k: v for k, v in settings.items() if k in mf}
 
 def cmd_train(a):
@@ -135,7 +138,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument('--device', default='auto', choices=['auto', 'cpu', 'cuda'])
     t.add_argument('--out', default='runs/train', help='run folder: records/ and cache/ go inside')
     t.add_argument('--start'); t.add_argument('--end'); t.add_argument('--factor-file'); t.add_argument('--factor-groups')
-    t.add_argument('--set', nargs='*', metavar='KEY=VALUE', help='TrainConfig / E2EAIConfig fields, e.g. lr=3e-4 lambda_f=0.5')
+    t.add_argument('--set', nargs='*', metavar='KEY=VALUE', help='TrainConfig / E2EAIConfig / LightGBMConfig fields, e.g. lr=3e-4 lambda_f=0.5 num_leaves=31')
     t.set_defaults(func=cmd_train)
     r = sub.add_parser('reproduce', help="run the grid (universes x folds x methods x seeds) with papermill, then Table 1 and Fig. 2-3")
     r.add_argument('--profile', default='quick', choices=['smoke', 'quick', 'full'])
@@ -146,7 +149,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument('--universe', nargs='*'); r.add_argument('--method', nargs='*'); r.add_argument('--seeds', nargs='*', type=int)
     r.add_argument('--folds', help="'all', 'first', 'last', 'last:N' or a comma list of fold indices")
     r.add_argument('--epochs', type=int); r.add_argument('--start'); r.add_argument('--end')
-    r.add_argument('--set', nargs='*', metavar='KEY=VALUE', help='TrainConfig / E2EAIConfig fields')
+    r.add_argument('--set', nargs='*', metavar='KEY=VALUE', help='TrainConfig / E2EAIConfig / LightGBMConfig fields')
     r.add_argument('--no-assemble', action='store_true', help='only run the grid')
     r.set_defaults(func=cmd_reproduce)
     return p

@@ -24,7 +24,7 @@ __all__ = ['ADHOC', 'AUTO', 'E2E_ROWS', 'METHOD_ORDER', 'UNIVERSE_ORDER', 'METRI
 # %% ../nbs/22_report.ipynb #1dbed118
 ADHOC, AUTO = 'ad-hoc', 'automatic'
 E2E_ROWS = (('E2E_l', 'approx', ADHOC), ('E2E_d', 'deep', ADHOC), ('E2E_auto', 'weights', AUTO))
-METHOD_ORDER = ('Linear', 'EW', 'MLP', 'MGAT', 'DMFM', 'E2E_l', 'E2E_d', 'S-Best', 'S-Avg', 'S-T20', 'E2E_auto')
+METHOD_ORDER = ('Linear', 'EW', 'MLP', 'MGAT', 'DMFM', 'LightGBM', 'E2E_l', 'E2E_d', 'S-Best', 'S-Avg', 'S-T20', 'E2E_auto')
 UNIVERSE_ORDER = ('csi1000', 'csi500', 'csi300')
 
 def portfolios(record) -> list[tuple[str, str, str]]:
