@@ -21,6 +21,8 @@ ESTIMATE_NORMS = ('rms', 'l2')
 class LossConfig:
     "Eq. 11's balancing weights and the choices inside its terms."
     theta: float = .10                    # L_up: upper bound of a stock's weight (the paper's example value)
+    lambda_p: float = 1.                  # portfolio term L_p = L_ret + L_up (the paper: 1)
+    lambda_ic: float = 0.                 # DMFM's IC term L_ic added to E2EAI's loss (the paper: 0, no such term)
     lambda_s: float = 1.                  # stability (ICIR)
     lambda_f: float = 1.                  # factor return
     lambda_e: float = .1                  # attention estimate (see 17_sample_training for why a tenth)
@@ -120,13 +122,16 @@ def ic_loss(deep: Tensor, y: Tensor, y_mask: Tensor, mask: Tensor, d_deep: Tenso
 def e2eai_losses(deep: Tensor, approx: Tensor, weights: Tensor | None, d_deep: Tensor, y: Tensor, y_mask: Tensor, mask: Tensor,
                  cfg: LossConfig = LossConfig()) -> dict:
     "Every term of eq. 11 and the total: {'ret', 'up' (or 'ic' when `weights` is None), 'stability', 'factor_return', 'estimate', 'total'}."
+    with_ic = weights is None or cfg.lambda_ic != 0
     out = dict(ret=portfolio_return_loss(weights, y, y_mask, mask), up=weight_cap_loss(weights, mask, cfg.theta)) \
-        if weights is not None else dict(ic=ic_loss(deep, y, y_mask, mask, d_deep))
+        if weights is not None else {}
+    if with_ic: out['ic'] = ic_loss(deep, y, y_mask, mask, d_deep)
     out.update(stability=stability_loss(deep, y, y_mask, mask, d_deep),
                factor_return=factor_return_loss(deep, y, y_mask, mask, d_deep, method=cfg.factor_return,
                                                 intercept=cfg.factor_return_intercept, zscore=cfg.factor_return_zscore,
                                                 steps=cfg.cs_steps, lr=cfg.cs_lr),
                estimate=estimate_loss(deep.detach() if cfg.estimate_detach_deep else deep, approx, mask, cfg.estimate_norm))
-    head = out['ret'] + out['up'] if weights is not None else out['ic']
+    if weights is None: head = out['ic']
+    else: head = cfg.lambda_p * (out['ret'] + out['up']) + (cfg.lambda_ic * out['ic'] if with_ic else 0.)
     out['total'] = head + cfg.lambda_s * out['stability'] + cfg.lambda_f * out['factor_return'] + cfg.lambda_e * out['estimate']
     return out

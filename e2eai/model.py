@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn, Tensor
 from .core import HORIZONS
-from .selection import GATE_MODES, FactorSelection, StockContextEncoder
+from .selection import GATE_MODES, SELECTION_SCALES, FactorSelection, StockContextEncoder
 from .neutralize import RelationalNeutralization
 from .deep_factors import DIRECTION_SOURCES, DeepFactorHeads, DirectionalBuffer, DirectionalAttention
 from .portfolio import PortfolioAttention
@@ -33,6 +33,7 @@ class E2EAIConfig(LossConfig):
     negative_slope: float = .01            # of the LeakyReLUs of eq. 6, 7, 9
     gamma_f: float = .5                    # eq. 1: factor gate bound, relative to `gate_f`
     gate_f: str = 'uniform'
+    selection_scale: str = 'attention'     # eq. 2: kept factors scaled by their attention, or 'gate' (eq. 2 as printed)
     gamma_p: float = 1.                    # eq. 10: stock gate bound, relative to `gate_p`
     gate_p: str = 'uniform'
     bn_running_stats: bool = True          # eq. 3: BatchNorm uses running statistics in eval
@@ -41,12 +42,13 @@ class E2EAIConfig(LossConfig):
     buffer_init: float = 1e-6              # Algorithm 1, line 3
     factor_selection: bool = True          # eq. 1–2 on; off: the encoder reads the original factors (DMFM)
     portfolio: bool = True                 # eq. 9–10 and L_p on; off: no weights, L_ic replaces L_p (DMFM)
+    portfolio_detach: bool = False         # eq. 9 reads C and f_k detached: L_p trains the portfolio module only
 
     def __post_init__(self):
         super().__post_init__()
         self.horizons, self.context_hidden = tuple(self.horizons), tuple(self.context_hidden)
         for name, options in (('gate_f', GATE_MODES), ('gate_p', GATE_MODES), ('direction_source', DIRECTION_SOURCES),
-                              ('estimate_input', ESTIMATE_INPUTS)):
+                              ('estimate_input', ESTIMATE_INPUTS), ('selection_scale', SELECTION_SCALES)):
             if getattr(self, name) not in options: raise ValueError(f"E2EAIConfig.{name} must be one of {options}, got {getattr(self, name)!r}")
         if self.context_dim % self.heads:
             raise ValueError(f"E2EAIConfig.context_dim={self.context_dim} must be divisible by heads={self.heads}")
@@ -73,7 +75,8 @@ class E2EAI(nn.Module):
         cfg = cfg or E2EAIConfig()
         self.cfg, self.n_factors, self.n_horizons = cfg, n_factors, len(cfg.horizons)
         K, D, ns = self.n_horizons, cfg.context_dim, cfg.negative_slope
-        self.selection = FactorSelection(n_factors, cfg.selection_hidden, cfg.gamma_f, cfg.gate_f, ns) if cfg.factor_selection else None
+        self.selection = FactorSelection(n_factors, cfg.selection_hidden, cfg.gamma_f, cfg.gate_f, ns, cfg.selection_scale) \
+            if cfg.factor_selection else None
         self.encoder = StockContextEncoder(n_factors, cfg.context_hidden, D, ns, cfg.dropout, cfg.bn_running_stats)
         self.neutralize_industry = RelationalNeutralization(D, 'industry', heads=cfg.heads, impl=cfg.gat_impl)
         self.neutralize_cross = RelationalNeutralization(D, 'cross', heads=cfg.heads, impl=cfg.gat_impl)
@@ -107,10 +110,16 @@ class E2EAI(nn.Module):
         inc = self.buffer.batch_ic(deep, est_in, batch.y, batch.y_mask, mask) if self.training else None
         d_factor, d_deep = self.buffer.directions(inc)                             # Algorithm 1, lines 7–8
         approx, attention = self.estimate(est_in, mask, d_factor)                  # eq. 7–8
-        weights = self.portfolio(c, deep, d_deep, mask)[0] if self.portfolio is not None else None   # eq. 9–10
+        weights = self._portfolio(c, deep, d_deep, mask)                            # eq. 9–10
         selection = gate.sum(1) / mask.sum(1, keepdim=True).clamp_min(1)
         return E2EAIOutput(deep=deep, approx=approx, weights=weights, attention=attention, selection=selection,
                            dir_factor=d_factor, dir_deep=d_deep, context=c, increment=inc)
+
+    def _portfolio(self, c, deep, d_deep, mask):
+        "Eq. 9–10's weights `[B, N, K]` (None without portfolio); with `portfolio_detach`, L_p's gradient stops at C and f."
+        if self.portfolio is None: return None
+        if self.cfg.portfolio_detach: c, deep = c.detach(), deep.detach()
+        return self.portfolio(c, deep, d_deep, mask)[0]
 
     def loss(self, out: E2EAIOutput, batch) -> dict:
         "Eq. 11, every term and the total: {'ret', 'up', 'stability', 'factor_return', 'estimate', 'total'} ('ic' for 'ret', 'up' without portfolio)."

@@ -9,7 +9,8 @@ import torch.nn.functional as F
 from torch import nn, Tensor
 
 # %% auto #0
-__all__ = ['GATE_MODES', 'masked_softmax', 'attention_gate', 'FactorSelection', 'MaskedBatchNorm', 'StockContextEncoder']
+__all__ = ['GATE_MODES', 'SELECTION_SCALES', 'masked_softmax', 'attention_gate', 'FactorSelection', 'MaskedBatchNorm',
+           'StockContextEncoder']
 
 # %% ../nbs/10_selection.ipynb #3b880bce
 def masked_softmax(z: Tensor, keep: Tensor, dim: int = -1) -> Tensor:
@@ -33,12 +34,21 @@ def attention_gate(a: Tensor, gamma: float, mode: str = 'uniform', mask: Tensor 
     return valid & ((a >= thr * (1 - 1e-6)) | (a == top))
 
 # %% ../nbs/10_selection.ipynb #13549f9b
+SELECTION_SCALES = ('attention', 'gate')
+
 class FactorSelection(nn.Module):
-    "Eq. 1–2: per-stock attention over the `m` original factors, gated at `gamma_f`; kept factors scaled by their attention."
-    def __init__(self, n_factors: int, hidden: int = 64, gamma: float = .5, gate: str = 'uniform', negative_slope: float = .01):
+    """Eq. 1–2: per-stock attention over the `m` original factors, gated at `gamma_f`.
+
+        A_f = softmax(MLP(F_o)) over factors,  M_f = 1[A_f >= gamma_f / m]  ('uniform' gate),
+        F = M_f * A_f * F_o  (scale='attention')   or   F = M_f * F_o  (scale='gate', eq. 2 as printed; gradient straight-through A_f)
+
+    `x: [B, N, M]`, `mask: [B, N]` -> `F, A_f, M_f: [B, N, M]`."""
+    def __init__(self, n_factors: int, hidden: int = 64, gamma: float = .5, gate: str = 'uniform', negative_slope: float = .01,
+                 scale: str = 'attention'):
         super().__init__()
         if gate not in GATE_MODES: raise ValueError(f"gate mode must be one of {GATE_MODES}, got {gate!r}")
-        self.n_factors, self.gamma, self.gate = n_factors, gamma, gate
+        if scale not in SELECTION_SCALES: raise ValueError(f"selection scale must be one of {SELECTION_SCALES}, got {scale!r}")
+        self.n_factors, self.gamma, self.gate, self.scale = n_factors, gamma, gate, scale
         self.mlp = nn.Sequential(nn.Linear(n_factors, hidden), nn.LeakyReLU(negative_slope), nn.Linear(hidden, n_factors))
 
     def forward(self, x: Tensor, mask: Tensor) -> tuple[Tensor, Tensor, Tensor]:
@@ -49,7 +59,8 @@ class FactorSelection(nn.Module):
         x = torch.where(m, x, 0.)
         a = torch.where(m, self.mlp(x).softmax(-1), 0.)
         g = attention_gate(a, self.gamma, self.gate) & m
-        return torch.where(g, a * x, 0.), a, g
+        w = a if self.scale == 'attention' else 1 + a - a.detach()     # 'gate': value 1, gradient that of a
+        return torch.where(g, w * x, 0.), a, g
 
 # %% ../nbs/10_selection.ipynb #529642d4
 class MaskedBatchNorm(nn.Module):

@@ -69,7 +69,8 @@ def _directed(out) -> torch.Tensor:
 
 @torch.no_grad()
 def validate(model, data: UniverseData, days, batch_days: int = 32) -> dict:
-    "Mean loss terms (weighted by days) and mean Rank IC of the directed deep factors on `days`, in eval mode."
+    """Mean loss terms (weighted by days) and Rank IC of the directed deep factors on `days`, in eval mode: `rank_ic` over
+    every horizon and day, `rank_ic_{k}` per horizon k."""
     model.eval()
     sums, n, ics = {}, 0, []
     for b in iterate_batches(data, days, batch_days):
@@ -79,7 +80,9 @@ def validate(model, data: UniverseData, days, batch_days: int = 32) -> dict:
         ok = (b.y_mask & b.mask[..., None]).transpose(1, 2)
         ics.append(masked_rank_ic(_directed(out).transpose(1, 2), b.y.transpose(1, 2), ok, undefined=torch.nan))
     res = {k: v / max(n, 1) for k, v in sums.items()}
-    res['rank_ic'] = torch.cat(ics).nanmean().item() if ics else float('nan')
+    ics = torch.cat(ics) if ics else torch.full((1, len(data.horizons)), torch.nan)       # [days, K]
+    res['rank_ic'] = ics.nanmean().item()
+    res.update({f'rank_ic_{h}': v.item() for h, v in zip(data.horizons, ics.nanmean(0))})
     return res
 
 @torch.no_grad()
@@ -101,8 +104,10 @@ def predict(model, data: UniverseData, days, batch_days: int = 32) -> dict:
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 # %% ../nbs/16_train.ipynb #578c03bc
-def fit(model, data: UniverseData, fold: Fold, cfg: TrainConfig = TrainConfig()) -> pd.DataFrame:
-    "Train `model` on `fold.train`, early-stop on `fold.valid`, restore the best epoch; one history row per epoch."
+def fit(model, data: UniverseData, fold: Fold, cfg: TrainConfig = TrainConfig(), on_epoch=None) -> pd.DataFrame:
+    """Train `model` on `fold.train`, early-stop on `fold.valid`, restore the best epoch; one history row per epoch.
+    `on_epoch(epoch, model) -> dict`, if given, is called after each epoch's validation (model in eval mode) and its
+    values join that epoch's history row (e.g. a study's own validation measurements)."""
     if fold.skipped: raise ValueError(f"fold {fold.j} cannot be trained: {fold.skipped}")
     train_days = (fold.train[-cfg.max_train_days:] if cfg.max_train_days else fold.train)[::cfg.day_stride]
     valid_days = fold.valid[::cfg.day_stride]
@@ -141,6 +146,7 @@ def fit(model, data: UniverseData, fold: Fold, cfg: TrainConfig = TrainConfig())
         if score < best: best, best_state, best_epoch, stale = score, copy.deepcopy(model.state_dict()), epoch, 0
         else: stale += 1
         row['best'] = epoch == best_epoch
+        if on_epoch is not None: row.update(on_epoch(epoch, model))
         rows.append(row)
         if cfg.progress: tqdm.write(f"epoch {epoch}: train {row['train_total']:.4f}, valid {val['total']:.4f}, valid rank IC {val['rank_ic']:.4f}"
                                     + (" *" if row['best'] else ""))
