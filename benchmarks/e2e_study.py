@@ -44,6 +44,7 @@ VARIANTS = {
     'E2EAI no selection': ('E2EAI', {}, dict(factor_selection=False)),
     'E2EAI gate only (eq. 2)': ('E2EAI', {}, dict(selection_scale='gate')),
     'E2EAI day BN': ('E2EAI', {}, dict(bn_running_stats=False)),
+    'E2EAI gamma_f=0': ('E2EAI', {}, dict(gamma_f=0.)),
 }
 # the same search for every neural method (one seed: a tuning grid, not a lead)
 GRID = {'lr=3e-3': (dict(lr=3e-3), {}), 'dropout+wd': (dict(weight_decay=1e-4), REG)}
@@ -159,6 +160,14 @@ def paired_effect(sel: pd.DataFrame, ref: str, metric: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def md(t: pd.DataFrame) -> str:
+    "A markdown table of `t` with its index as the first column (numbers to 4 decimals)."
+    cell = lambda v: f"{v:.4f}" if isinstance(v, float) else str(v)
+    lines = ['| ' + ' | '.join([str(t.index.name or '')] + [str(c) for c in t.columns]) + ' |', '|' + '---|' * (len(t.columns) + 1)]
+    lines += ['| ' + ' | '.join([str(i)] + [cell(v) for v in row]) + ' |' for i, row in zip(t.index, t.to_numpy())]
+    return '\n'.join(lines)
+
+
 def fmt(m, s) -> str:
     return f"{m:+.4f} ± {s:.4f}" if np.isfinite(s) else f"{m:+.4f}"
 
@@ -175,8 +184,8 @@ def cmd_report(a):
     order = [v for v in VARIANTS if v in set(hist.variant)]
     n_cells = hist.groupby('variant')[['universe', 'fold', 'seed']].apply(lambda g: len(g.drop_duplicates())).reindex(order)
     lines = [f"# E2EAI signal study (validation blocks only)\n",
-             f"Protocol: {PROTOCOL} (every 2nd training day, no early stopping; criteria applied afterwards), "
-             f"folds {STUDY_FOLDS}, seeds {sorted(hist.seed.unique())}. Cells per variant: "
+             f"Protocol: {PROTOCOL} (every {PROTOCOL['day_stride']}th training day, every {VALID_STRIDE}nd validation day, no early stopping; criteria applied afterwards), "
+             f"folds {STUDY_FOLDS}, seeds {sorted(int(x) for x in hist.seed.unique())}. Cells per variant: "
              + ', '.join(f'{v} {n}' for v, n in n_cells.items()) + ".\n",
              "Metric: directed Rank IC (deep factor times its directional buffer's sign) with the label, mean over the "
              "5 horizons, on half B of the validation block, at the epoch chosen on half A. Effects are paired "
@@ -197,11 +206,11 @@ def cmd_report(a):
     # table 1: level of each variant (criterion: rank_ic on half A)
     for c in CRITERIA:
         t = crit[crit.criterion == c].pivot(index='variant', columns='universe', values='B_rank_ic').reindex(order)[universes + ['all']]
-        lines += [f"\n## Half-B Rank IC at the epoch chosen by `{c}` (mean over folds and seeds)\n", t.round(4).to_markdown()]
+        lines += [f"\n## Half-B Rank IC at the epoch chosen by `{c}` (mean over folds and seeds)\n", md(t)]
     for c in CRITERIA:
         e = eff[eff.criterion == c]
         t = e.assign(v=[fmt(m, s) for m, s in zip(e['mean'], e.se)]).pivot(index='variant', columns='universe', values='v')
-        lines += [f"\n## Effect on half-B Rank IC against E2EAI, criterion `{c}`\n", t.reindex(order)[universes + ['all']].to_markdown()]
+        lines += [f"\n## Effect on half-B Rank IC against E2EAI, criterion `{c}`\n", md(t.reindex(order)[universes + ['all']])]
     # criterion comparison: rank_ic vs loss, per variant, paired
     s_loss, s_ic = selected(hist, 'loss'), selected(hist, 'rank_ic')
     key = ['universe', 'fold', 'seed', 'variant']
@@ -212,7 +221,7 @@ def cmd_report(a):
             rows.append(dict(variant=v, universe=u, v=fmt(gu.d.mean(), gu.d.std(ddof=1) / np.sqrt(len(gu)))))
     t = pd.DataFrame(rows).pivot(index='variant', columns='universe', values='v').reindex(order)[universes + ['all']]
     lines += ["\n## Criterion: half-B Rank IC when the epoch is chosen by half-A Rank IC minus when chosen by half-A loss\n",
-              t.to_markdown()]
+              md(t)]
     (fig_dir / 'study.md').write_text('\n'.join(lines) + '\n')
     # plot: effects with 2 s.e. bars, per universe, criterion rank_ic; and validation Rank IC per epoch
     fig, axes = plt.subplots(1, 2, figsize=(13, 5.5), gridspec_kw=dict(width_ratios=[1.2, 1]))

@@ -81,13 +81,16 @@ def merge_markets(markets: list[Panel]) -> Panel:
 # %% ../nbs/32_experiment.ipynb #cb3c530e
 def train_run(data_dir, universe: str, method: str, fold: int, seed: int = 0, out_dir='runs/records', start=None, end=None,
               factor_file=None, factor_groups=None, device='auto', cache_dir=None, train: dict | None = None,
-              model: dict | None = None, folds: dict | None = None, progress: bool = True) -> RunRecord:
-    "Train `method` on fold `fold` of `universe` in `data_dir` and save its run record under `out_dir`; returns the record."
+              model: dict | None = None, folds: dict | None = None, progress: bool = True, data: UniverseData | None = None,
+              save: bool = True) -> RunRecord:
+    """Train `method` on fold `fold` of `universe` in `data_dir` and save its run record under `out_dir`; returns the record.
+    `data`: the universe already loaded (`load_universe`), so a caller that has it does not load it twice; `save=False`:
+    the caller saves the record itself (once, after adding its metrics)."""
     dev = get_device(device)
-    data, _ = load_universe(data_dir, universe, start, end, factor_file, factor_groups, dev, cache_dir, progress)
+    if data is None: data, _ = load_universe(data_dir, universe, start, end, factor_file, factor_groups, dev, cache_dir, progress)
     by_j = {f.j: f for f in universe_folds(data, **(folds or {}))}
     if fold not in by_j: raise ValueError(f"{universe}: no fold {fold}; the folds are {sorted(by_j)}")
     rec = run_fold(method, data, by_j[fold], seed=seed, train={**(train or {}), 'progress': progress}, model=model,
                    extra_config=dict(data_dir=str(data_dir), start=start, end=end, device=str(dev)))
-    rec.save(Path(out_dir) / rec.name)
+    if save: rec.save(Path(out_dir) / rec.name)
     return rec
