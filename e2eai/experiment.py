@@ -91,6 +91,6 @@ def train_run(data_dir, universe: str, method: str, fold: int, seed: int = 0, ou
     by_j = {f.j: f for f in universe_folds(data, **(folds or {}))}
     if fold not in by_j: raise ValueError(f"{universe}: no fold {fold}; the folds are {sorted(by_j)}")
     rec = run_fold(method, data, by_j[fold], seed=seed, train={**(train or {}), 'progress': progress}, model=model,
-                   extra_config=dict(data_dir=str(data_dir), start=start, end=end, device=str(dev)))
+                   extra_config=dict(data_dir=str(data_dir), start=start, end=end))
     if save: rec.save(Path(out_dir) / rec.name)
     return rec

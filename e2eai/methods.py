@@ -100,6 +100,11 @@ def build_model(method: str, n_factors: int, model: dict | None = None) -> nn.Mo
     if method in ('MLP', 'MGAT'): return SignalModel(n_factors, cfg, graph=method == 'MGAT')
     raise ValueError(f"unknown method {method!r}; methods are {METHODS}")
 
+def _versions() -> dict:
+    "What a run's numbers may depend on besides its config: the torch, numpy and e2eai versions."
+    import e2eai
+    return dict(torch=torch.__version__, numpy=np.__version__, e2eai=e2eai.__version__)
+
 def run_fold(method: str, data: UniverseData, fold: Fold, seed: int = 0, train: TrainConfig | dict | None = None,
              model: dict | None = None, extra_config: dict | None = None) -> RunRecord:
     "Train `method` on `fold` of `data` and return its run record with the test block's outputs."
@@ -108,6 +113,7 @@ def run_fold(method: str, data: UniverseData, fold: Fold, seed: int = 0, train: 
     tcfg = train if isinstance(train, TrainConfig) else TrainConfig(**{**(train or {}), 'seed': seed})
     t0 = time.time(); seed_everything(seed)
     config = dict(method=method, universe=data.universe, fold=fold.j, seed=seed, train=dataclasses.asdict(tcfg), model=model or {},
+                  threads=torch.get_num_threads(), device=str(data.device), versions=_versions(),
                   train_span=fold.span('train'), valid_span=fold.span('valid'), test_span=fold.span('test'), **(extra_config or {}))
     used, history = data, pd.DataFrame()
     if method in ('Linear', 'EW'):

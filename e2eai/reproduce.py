@@ -13,7 +13,8 @@ from tqdm.auto import tqdm
 from .records import run_name, is_finished
 
 # %% auto #0
-__all__ = ['PROFILES', 'DETERMINISTIC', 'Job', 'make_jobs', 'run_grid', 'experiments_dir', 'pick_folds', 'reproduce']
+__all__ = ['PROFILES', 'TUNED', 'DETERMINISTIC', 'Job', 'make_jobs', 'run_grid', 'method_params', 'experiments_dir', 'pick_folds',
+           'reproduce']
 
 # %% ../nbs/40_reproduce.ipynb #a9d50c13
 @dataclass
@@ -50,14 +51,16 @@ def _execute(job: Job, notebook: Path, out: Path, params: dict, kernel_name: str
     return dict(run=job.name, status=status, seconds=round(time.time() - t0, 1), error=error, notebook=str(nb_out))
 
 def run_grid(jobs: list[Job], notebook, out, params: dict | None = None, workers: int = 1,
-             kernel_name: str | None = None, progress: bool = True) -> pd.DataFrame:
-    "Execute `notebook` once per job not yet finished under `out`, `workers` at a time; a DataFrame of what happened to each."
+             kernel_name: str | None = None, progress: bool = True, per_method: dict | None = None) -> pd.DataFrame:
+    """Execute `notebook` once per job not yet finished under `out`, `workers` at a time; a DataFrame of what happened to each.
+    `per_method`: method -> parameters that replace `params`' for that method's jobs (e.g. its tuned `train` and `model`)."""
     notebook, out = Path(notebook), Path(out)
     if not notebook.exists(): raise FileNotFoundError(f"experiment notebook {notebook} does not exist")
     todo = [j for j in jobs if not is_finished(out / 'records', j.universe, j.method, j.fold, j.seed)]
     rows = [dict(run=j.name, status='cached', seconds=0., error='', notebook='') for j in jobs if j not in todo]
     with ThreadPoolExecutor(max(1, workers)) as pool, tqdm(total=len(todo), desc='runs', disable=not progress) as bar:
-        futs = [pool.submit(_execute, j, notebook, out, params or {}, kernel_name) for j in todo]
+        futs = [pool.submit(_execute, j, notebook, out, {**(params or {}), **(per_method or {}).get(j.method, {})}, kernel_name)
+                for j in todo]
         for f in as_completed(futs):
             r = f.result(); rows.append(r); bar.update()
             if r['status'] == 'failed': bar.write(f"FAILED {r['run']}: {r['error']} (see {r['notebook']})")
@@ -72,6 +75,14 @@ PROFILES = dict(
     quick=dict(universes=('csi300', 'csi500', 'csi1000'), folds='last', seeds=(0,), train=dict(epochs=2, batch_days=16, day_stride=5)),
     full=dict(universes=('csi300', 'csi500', 'csi1000'), folds='all', seeds=(0, 1, 2), train=dict(epochs=20, batch_days=16, patience=5)),
 )
+TUNED = {}      # method -> {'train': {...}, 'model': {...}}: the equal-budget search's choice (benchmarks/e2e_study.py)
+
+def method_params(p: dict, methods) -> dict:
+    """Each method's `train` and `model` parameters: its `TUNED` settings under the profile's own fields (a profile field or
+    `--set` wins over a tuned one)."""
+    tuned = p.get('tuned', TUNED)
+    return {m: dict(train={**tuned.get(m, {}).get('train', {}), **p['train']}, model={**tuned.get(m, {}).get('model', {}), **p.get('model', {})})
+            for m in methods}
 DETERMINISTIC = ('Linear', 'EW')
 
 def experiments_dir() -> Path:
@@ -106,10 +117,11 @@ def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke',
         folds[u] = pick_folds(universe_folds(data), p['folds'])
     jobs = [j for j in make_jobs(p['universes'], folds, methods, p['seeds']) if j.method not in DETERMINISTIC or j.seed == p['seeds'][0]]
     params = dict(data_dir=str(data_dir), cache_dir=str(out / 'cache'), device=device, start=start, end=end,
-                  threads=max(1, (os.cpu_count() or 1) // max(1, workers)),
+                  threads=p.get('threads', 1),             # fixed by the profile, not by --workers: results must not depend on it
                   train=dict(p['train']), model=dict(p.get('model', {})), backtest=dict(p.get('backtest', {})))
     t0 = time.time()
-    status = run_grid(jobs, experiments_dir() / 'run_one.ipynb', out, params, workers=workers, progress=progress)
+    status = run_grid(jobs, experiments_dir() / 'run_one.ipynb', out, params, workers=workers, progress=progress,
+                      per_method=method_params(p, methods))
     status.attrs['grid_seconds'] = round(time.time() - t0, 1)
     if assemble:
         import papermill as pm
