@@ -118,6 +118,7 @@ def cmd_reproduce(a):
 
 def parser() -> argparse.ArgumentParser:
     "The `e2eai` argument parser."
+    from e2eai.methods import METHODS
     p = argparse.ArgumentParser(prog='e2eai', description='End-to-end deep learning for active investing (E2EAI).')
     sub = p.add_subparsers(dest='command', required=True)
     d = sub.add_parser('data-info', help='summarize a Qlib-format data directory for one or more universes')
@@ -132,7 +133,8 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_make_sample)
     t = sub.add_parser('train', help='train one method on one fold of one universe and write its run record')
     t.add_argument('--data', help='Qlib-format directory (default: shared/data/cn_qlib beside the repository)')
-    t.add_argument('--universe', default='csi300'); t.add_argument('--method', default='E2EAI')
+    t.add_argument('--universe', default='csi300')
+    t.add_argument('--method', default='E2EAI', choices=METHODS, help='one of: ' + ', '.join(METHODS))
     t.add_argument('--fold', type=int, required=True, help="index of the fold's test block (e2eai.folds.make_folds numbering)")
     t.add_argument('--seed', type=int, default=0); t.add_argument('--epochs', type=int, default=20)
     t.add_argument('--device', default='auto', choices=['auto', 'cpu', 'cuda'])
@@ -146,7 +148,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument('--out', default='runs/reproduce', help='run folder (records/, notebooks/, cache/, figures/)')
     r.add_argument('--figures', help='where Table 1 and the figures go (default: <out>/figures)')
     r.add_argument('--workers', type=int, default=1); r.add_argument('--device', default='auto', choices=['auto', 'cpu', 'cuda'])
-    r.add_argument('--universe', nargs='*'); r.add_argument('--method', nargs='*'); r.add_argument('--seeds', nargs='*', type=int)
+    r.add_argument('--universe', nargs='*')
+    r.add_argument('--method', nargs='*', choices=METHODS, metavar='METHOD', help='some of: ' + ', '.join(METHODS) + ' (default: all)')
+    r.add_argument('--seeds', nargs='*', type=int)
     r.add_argument('--folds', help="'all', 'first', 'last', 'last:N' or a comma list of fold indices")
     r.add_argument('--epochs', type=int); r.add_argument('--start'); r.add_argument('--end')
     r.add_argument('--set', nargs='*', metavar='KEY=VALUE', help='TrainConfig / E2EAIConfig / LightGBMConfig fields')
