@@ -47,7 +47,7 @@ VARIANTS = {
     'E2EAI gamma_f=0': ('E2EAI', {}, dict(gamma_f=0.)),
 }
 # the same search for every neural method (one seed: a tuning grid, not a lead)
-GRID = {'lr=3e-3': (dict(lr=3e-3), {}), 'dropout+wd': (dict(weight_decay=1e-4), REG)}
+GRID = {'lr=3e-3': (dict(lr=3e-3), {}), 'dropout+wd': (dict(weight_decay=1e-4), REG), 'epochs=16': (dict(epochs=16, patience=16), {})}
 GRID_METHODS = ('E2EAI', 'DMFM', 'MLP', 'MGAT')
 GRID_SEEDS = (0,)
 VARIANTS.update({f'{m} {g}': (m, t, md) for g, (t, md) in GRID.items() for m in GRID_METHODS})
@@ -81,13 +81,17 @@ def run_cell(data, fold, seed, variant) -> pd.DataFrame:
     return h.assign(universe=data.universe, fold=fold.j, seed=seed, variant=variant)
 
 
+CORE = ('E2EAI', 'DMFM', 'MLP', 'MGAT', 'E2EAI no selection', 'E2EAI gamma_f=0', 'E2EAI L_p detached', 'E2EAI +L_ic')
+
+
 def cells(universes, seeds, variants):
-    """Every (universe, fold, seed, variant): the leads first, then the tuning grid (one seed); within each, grouped by
-    universe so a process loads each universe once per group."""
-    leads = [v for v in variants if not any(v.endswith(g) for g in GRID)]
-    grid = [v for v in variants if v not in leads]
-    return ([(u, f, s, v) for u in universes for f in STUDY_FOLDS[u] for s in seeds for v in leads]
-            + [(u, f, s, v) for u in universes for f in STUDY_FOLDS[u] for s in seeds if s in GRID_SEEDS for v in grid])
+    """Every (universe, fold, seed, variant) in the order they run: the core leads, then the tuning grid (one seed), then
+    the other leads; within each tier grouped by universe so a process loads each universe once per tier."""
+    grid = [v for v in variants if any(v.endswith(' ' + g) for g in GRID)]
+    core = [v for v in variants if v in CORE]
+    rest = [v for v in variants if v not in grid and v not in core]
+    tier = lambda vs, ss: [(u, f, s, v) for u in universes for f in STUDY_FOLDS[u] for s in ss for v in vs]
+    return tier(core, seeds) + tier(grid, [s for s in seeds if s in GRID_SEEDS]) + tier(rest, seeds)
 
 
 def cmd_run(a):
