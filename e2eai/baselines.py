@@ -10,12 +10,13 @@ import numpy as np
 import pandas as pd
 import torch
 import lightgbm as lgb
-from .core import masked_ic, HORIZONS
+from .core import masked_ic, masked_rank, HORIZONS
 from .batch import UniverseData
 
 # %% auto #0
-__all__ = ['SELECTION_CRITERIA', 'daily_factor_ic', 'factor_ic_stats', 'rule_of_thumb', 'SignalOutput', 'LinearFactorModel',
-           'LinearModel', 'EqualWeightModel', 'LightGBMConfig', 'demeaned_label_rows', 'LightGBMModel']
+__all__ = ['SELECTION_CRITERIA', 'LIGHTGBM_LABELS', 'LIGHTGBM_STOPPING', 'daily_factor_ic', 'factor_ic_stats', 'rule_of_thumb',
+           'SignalOutput', 'LinearFactorModel', 'LinearModel', 'EqualWeightModel', 'LightGBMConfig', 'rank_gauss',
+           'label_rows', 'daily_rank_ic_feval', 'LightGBMModel']
 
 # %% ../nbs/30_baselines.ipynb #6028aab1
 def daily_factor_ic(data: UniverseData, days, chunk: int = 64) -> torch.Tensor:
@@ -92,9 +93,14 @@ class EqualWeightModel(LinearFactorModel):
         return self
 
 # %% ../nbs/30_baselines.ipynb #15b56c7b
+LIGHTGBM_LABELS = ('demeaned', 'rank')          # what each booster fits: the day-demeaned return, or its rank mapped to N(0, 1)
+LIGHTGBM_STOPPING = ('l2', 'rank_ic')           # what early stopping watches on the validation days
+
 @dataclass
 class LightGBMConfig:
     "LightGBM's settings; each is a `run_fold(model=...)` key (Qlib's Alpha158 benchmark config was the starting point)."
+    label: str = 'rank'                   # 'rank' (rank-gauss of r within the day) or 'demeaned' (r - the day's mean)
+    stopping: str = 'l2'                  # on the validation days: the 'l2' of the label, or the prediction's mean daily 'rank_ic'
     learning_rate: float = .05
     num_leaves: int = 64
     max_depth: int = 8
@@ -104,25 +110,43 @@ class LightGBMConfig:
     lambda_l1: float = 1.
     lambda_l2: float = 10.
     num_boost_round: int = 1000           # most trees per horizon
-    early_stopping_rounds: int = 50       # patience, in trees, on the validation l2
+    early_stopping_rounds: int = 50       # patience, in trees, on the `stopping` criterion
     max_rows: int = 2_000_000             # training (and validation) rows kept: a seeded random subset when there are more
     num_threads: int = 1                  # a sweep runs one process per core
 
+    def __post_init__(self):
+        if self.label not in LIGHTGBM_LABELS: raise ValueError(f"LightGBM label must be one of {LIGHTGBM_LABELS}, got {self.label!r}")
+        if self.stopping not in LIGHTGBM_STOPPING:
+            raise ValueError(f"LightGBM stopping must be one of {LIGHTGBM_STOPPING}, got {self.stopping!r}")
+
     def params(self, seed: int) -> dict:
-        "`lightgbm.train` parameters: l2 regression, every random stream seeded, deterministic histograms."
+        """`lightgbm.train` parameters: l2 regression, every random stream seeded, deterministic histograms; the built-in l2
+        metric only when it is the stopping criterion (`metric='None'` otherwise, so the Rank IC `feval` alone decides)."""
         p = {k: getattr(self, k) for k in ('learning_rate', 'num_leaves', 'max_depth', 'min_data_in_leaf', 'bagging_fraction',
                                            'feature_fraction', 'lambda_l1', 'lambda_l2', 'num_threads')}
-        return dict(objective='regression', metric='l2', bagging_freq=1, **p, seed=seed, bagging_seed=seed, feature_fraction_seed=seed,
-                    data_random_seed=seed, deterministic=True, force_row_wise=True, verbosity=-1)
+        return dict(objective='regression', metric='l2' if self.stopping == 'l2' else 'None', bagging_freq=1, **p, seed=seed,
+                    bagging_seed=seed, feature_fraction_seed=seed, data_random_seed=seed, deterministic=True, force_row_wise=True,
+                    verbosity=-1)
 
-def demeaned_label_rows(data: UniverseData, days, max_rows: int | None = None, seed: int = 0):
-    """The (day, member) rows of `days` labelled at some horizon, with their factors and day-demeaned labels:
-    `x [R, M]` f32, `y [R, K]` f64 (NaN where that horizon has no label), `day [R]`, `slot [R]`; at most `max_rows`
-    rows, a random subset drawn with `seed` when there are more."""
+# %% ../nbs/30_baselines.ipynb #b8111cd3
+def rank_gauss(y: torch.Tensor, ok: torch.Tensor | None = None) -> torch.Tensor:
+    """Rank-gauss along the last axis, `[..., N] -> [..., N]`: each entry's rank among the `ok` (and finite) entries,
+    $\\Phi^{-1}((\\mathrm{rank} - 0.5)/n)$ with $n$ their count; tied entries share their mean rank; NaN elsewhere."""
+    r = masked_rank(y, ok)                                                                    # 1-based, NaN off `ok`
+    return torch.special.ndtri((r - .5) / r.isfinite().sum(-1, keepdim=True).clamp_min(1))
+
+def label_rows(data: UniverseData, days, label: str = 'demeaned', max_rows: int | None = None, seed: int = 0):
+    """The (day, member) rows of `days` labelled at some horizon, with their factors and labels: `x [R, M]` f32,
+    `y [R, K]` f64 (NaN where that horizon has no label), `day [R]`, `slot [R]`, in (day, slot) order. `label` 'demeaned':
+    the return minus its mean over the day's labelled members; 'rank': `rank_gauss` of the return over them. At most
+    `max_rows` rows, a random subset drawn with `seed` when there are more (labels are computed on whole days first)."""
     d = torch.as_tensor(np.asarray(days), device=data.device)
     y, ok = data.y[d].double(), data.y_mask[d] & data.mask[d][..., None]                   # [T, N, K]
-    w = ok.double()
-    y = y - (y * w).sum(1, keepdim=True) / w.sum(1, keepdim=True).clamp_min(1)              # demeaned over each day's labelled members
+    if label == 'demeaned':
+        w = ok.double()
+        y = y - (y * w).sum(1, keepdim=True) / w.sum(1, keepdim=True).clamp_min(1)          # demeaned over each day's labelled members
+    elif label == 'rank': y = rank_gauss(y.transpose(1, 2), ok.transpose(1, 2)).transpose(1, 2)   # per day and horizon
+    else: raise ValueError(f"label must be one of {LIGHTGBM_LABELS}, got {label!r}")
     t, n = ok.any(-1).nonzero(as_tuple=True)                                                 # [R] rows with a label somewhere
     if max_rows is not None and len(t) > max_rows:
         keep = torch.as_tensor(np.sort(np.random.default_rng(seed).choice(len(t), max_rows, replace=False)), device=t.device)
@@ -130,6 +154,25 @@ def demeaned_label_rows(data: UniverseData, days, max_rows: int | None = None, s
     y = torch.where(ok[t, n], y[t, n], torch.nan)
     return data.x[d[t], n].cpu().numpy(), y.cpu().numpy(), d[t].cpu().numpy(), n.cpu().numpy()
 
+# %% ../nbs/30_baselines.ipynb #ab78c1fd
+def daily_rank_ic_feval(label: np.ndarray, day: np.ndarray, name: str = 'rank_ic'):
+    """A LightGBM `feval` (`(preds, eval_data) -> (name, value, is_higher_better)`) for the rows with `label [R]` on days
+    `day [R]`: the mean over days of the Spearman correlation of `preds [R]` with `label` within each day. The rows are
+    laid out as `[days, max_n]` and the label ranked once; each call pads `preds`, ranks them and takes a masked Pearson."""
+    _, g, cnt = np.unique(np.asarray(day), return_inverse=True, return_counts=True)              # day group of each row
+    order = np.argsort(g, kind='stable')
+    pos = np.empty(len(g), np.int64); pos[order] = np.arange(len(g)) - np.repeat(np.cumsum(cnt) - cnt, cnt)   # slot within its day
+    g, pos = torch.as_tensor(g), torch.as_tensor(pos)
+    y = torch.full((len(cnt), int(cnt.max())), torch.nan, dtype=torch.float64)
+    y[g, pos] = torch.as_tensor(np.asarray(label), dtype=torch.float64)
+    ok = y.isfinite()                                                                        # [days, max_n] the rows, not the padding
+    ry = masked_rank(y, ok)
+    def feval(preds, eval_data=None):
+        p = torch.zeros_like(y); p[g, pos] = torch.as_tensor(np.asarray(preds), dtype=torch.float64)
+        return name, masked_ic(masked_rank(p, ok), ry, ok, undefined=torch.nan).nanmean().item(), True
+    return feval
+
+# %% ../nbs/30_baselines.ipynb #2c0e0908
 class LightGBMModel:
     "LightGBM: one gradient-boosted tree ensemble per horizon on the preprocessed factors, early-stopped on validation days."
     def __init__(self, cfg: LightGBMConfig | None = None, seed: int = 0): self.cfg, self.seed = cfg or LightGBMConfig(), seed
@@ -137,8 +180,9 @@ class LightGBMModel:
 
     def fit(self, data: UniverseData, train_days, valid_days) -> 'LightGBMModel':
         cfg = self.cfg
-        xt, yt, *_ = demeaned_label_rows(data, train_days, cfg.max_rows, self.seed)
-        xv, yv, *_ = demeaned_label_rows(data, valid_days, cfg.max_rows, self.seed + 1)
+        xt, yt, *_ = label_rows(data, train_days, cfg.label, cfg.max_rows, self.seed)
+        xv, yv, dayv, slotv = label_rows(data, valid_days, cfg.label, cfg.max_rows, self.seed + 1)
+        rv = data.y[torch.as_tensor(dayv, device=data.device), torch.as_tensor(slotv, device=data.device)].double().cpu().numpy()   # [R, K] raw returns
         self.boosters, self.scale, rows = [], [], []
         for k, h in enumerate(data.horizons):
             it, iv = np.isfinite(yt[:, k]), np.isfinite(yv[:, k])
@@ -147,12 +191,16 @@ class LightGBMModel:
             s = yt[it, k].std()                                                             # label in units of its training std
             dt = lgb.Dataset(xt[it], yt[it, k] / s, feature_name=list(data.factor_names), free_raw_data=True)
             dv = lgb.Dataset(xv[iv], yv[iv, k] / s, reference=dt)
-            ev = {}
+            ev = {}                                                                         # l2 (when it stops) first, then rank_ic
             b = lgb.train(cfg.params(self.seed), dt, cfg.num_boost_round, valid_sets=[dv], valid_names=['valid'],
-                          callbacks=[lgb.early_stopping(cfg.early_stopping_rounds, verbose=False), lgb.record_evaluation(ev)])
+                          feval=daily_rank_ic_feval(rv[iv, k], dayv[iv]),
+                          callbacks=[lgb.early_stopping(cfg.early_stopping_rounds, first_metric_only=True, verbose=False),
+                                     lgb.record_evaluation(ev)])
             self.boosters.append(b); self.scale.append(float(s))                          # b keeps its best iteration's trees
-            rows.append(dict(horizon=h, best_iteration=b.best_iteration, rounds=len(ev['valid']['l2']),
-                             valid_l2=b.best_score['valid']['l2'], train_rows=int(it.sum()), valid_rows=int(iv.sum()), label_std=float(s)))
+            best = b.best_score['valid']
+            rows.append(dict(horizon=h, best_iteration=b.best_iteration, rounds=len(ev['valid']['rank_ic']),
+                             valid_l2=best.get('l2', np.nan), valid_rank_ic=best['rank_ic'], train_rows=int(it.sum()),
+                             valid_rows=int(iv.sum()), label_std=float(s)))
         self.history = pd.DataFrame(rows)                                                   # one row per horizon
         self.best_iteration = self.history.best_iteration.tolist()
         return self

@@ -123,8 +123,8 @@ def run_fold(method: str, data: UniverseData, fold: Fold, seed: int = 0, train: 
         days = (fold.train[-tcfg.max_train_days:] if tcfg.max_train_days else fold.train)[::tcfg.day_stride]   # a profile's day budget
         net = LightGBMModel(lightgbm_config(model), seed).fit(data, days, fold.valid[::tcfg.day_stride])
         c = net.cfg
-        config['lightgbm'] = dict(params=c.params(seed), num_boost_round=c.num_boost_round, early_stopping_rounds=c.early_stopping_rounds,
-                                  max_rows=c.max_rows, best_iteration=net.best_iteration)
+        config['lightgbm'] = dict(label=c.label, stopping=c.stopping, params=c.params(seed), num_boost_round=c.num_boost_round,
+                                  early_stopping_rounds=c.early_stopping_rounds, max_rows=c.max_rows, best_iteration=net.best_iteration)
         history = net.history
     else:
         if method in _STEPWISE:                                                     # stage 1: the rule of thumb
