@@ -176,6 +176,45 @@ def fmt(m, s) -> str:
     return f"{m:+.4f} ± {s:.4f}" if np.isfinite(s) else f"{m:+.4f}"
 
 
+def budget_tables(hist: pd.DataFrame, universes) -> list:
+    """The other methods minus E2EAI on half-B Rank IC after each epoch (paired, mean ± s.e.): how the gap depends on the
+    training budget. Epoch 1 here (2 passes over every 4th day) is about the quick profile's budget (2 over every 5th)."""
+    base = [v for v in ('DMFM', 'MLP', 'MGAT', 'E2EAI no selection', 'E2EAI L_p detached') if v in set(hist.variant)]
+    six = hist[hist.variant.isin(['E2EAI', *base]) & (hist.epoch < PROTOCOL['epochs'])]
+    rows = []
+    for e, g in six.groupby('epoch'):
+        eff = paired_effect(g, 'E2EAI', 'B_rank_ic')
+        for u in universes + ['all']:
+            r = {'epoch': e, 'universe': u}
+            r.update({v: fmt(x.iloc[0]['mean'], x.iloc[0].se) for v in base
+                      if len(x := eff[(eff.variant == v) & (eff.universe == u)])})
+            rows.append(r)
+    t = pd.DataFrame(rows)
+    out = ["\n## The gap by training budget: each method minus E2EAI on half-B Rank IC after each epoch (paired)\n",
+           "Epoch e = e+1 passes over every 4th training day; the quick profile trains 2 passes over every 5th day (about epoch 1).\n"]
+    for u in universes + ['all']:
+        out += [f"\n**{u}**\n", md(t[t.universe == u].drop(columns='universe').set_index('epoch'))]
+    return out
+
+
+def long_training_tables(hist: pd.DataFrame) -> list:
+    """For the 16-epoch runs of the tuning grid: half-B Rank IC at the epoch each early-stopping rule keeps (patience 5 on
+    half-A loss or half-A Rank IC, or a fixed number of epochs), mean ± s.e. over the cells."""
+    long = hist[hist.variant.str.endswith('epochs=16')]
+    if long.empty: return []
+    rules = {'loss, patience 5': dict(criterion='loss', patience=5), 'rank_ic, patience 5': dict(criterion='rank_ic', patience=5),
+             'loss, patience 3': dict(criterion='loss', patience=3), 'rank_ic, patience 3': dict(criterion='rank_ic', patience=3),
+             'last of 6': dict(criterion='last', max_epochs=6), 'last of 16': dict(criterion='last')}
+    rows = []
+    for name, kw in rules.items():
+        sel = selected(long, **kw)
+        for v, g in sel.groupby('variant'):
+            rows.append(dict(rule=name, variant=v, v=f"{fmt(g.B_rank_ic.mean(), g.B_rank_ic.std(ddof=1) / np.sqrt(len(g)))} "
+                                                     f"(epoch {g.epoch.mean():.1f})"))
+    t = pd.DataFrame(rows).pivot(index='rule', columns='variant', values='v').reindex(list(rules))
+    return ["\n## Longer training (16 epochs, seed 0): half-B Rank IC at the epoch each stopping rule keeps (mean epoch)\n", md(t)]
+
+
 def cmd_report(a):
     import matplotlib; matplotlib.use('Agg')
     import matplotlib.pyplot as plt
@@ -226,6 +265,8 @@ def cmd_report(a):
     t = pd.DataFrame(rows).pivot(index='variant', columns='universe', values='v').reindex(order)[universes + ['all']]
     lines += ["\n## Criterion: half-B Rank IC when the epoch is chosen by half-A Rank IC minus when chosen by half-A loss\n",
               md(t)]
+    lines += budget_tables(hist, universes)
+    lines += long_training_tables(hist)
     (fig_dir / 'study.md').write_text('\n'.join(lines) + '\n')
     # plot: effects with 2 s.e. bars, per universe, criterion rank_ic; and validation Rank IC per epoch
     fig, axes = plt.subplots(1, 2, figsize=(13, 5.5), gridspec_kw=dict(width_ratios=[1.2, 1]))
