@@ -51,9 +51,18 @@ def main():
         st['universe'] = st.run.str.split('/').str[0]
         print("\n== notebook seconds (papermill + kernel start + data load + run), runs executed by the sweep(s) read")
         print(st.groupby('universe').seconds.agg(['size', 'sum', 'mean']).round(1).to_string())
-        over = st.merge(runs[['run', 'run_s']], on='run')                       # the notebooks whose record is in the folder
-        print(f"total {st.seconds.sum():.0f} s of notebook time; beyond the run's own seconds: {(over.seconds - over.run_s).mean():.1f} s "
-              f"a notebook on average (papermill, kernel start, imports, cached data load; {len(over)} notebooks)")
+        if 'records' in st:                                                      # a notebook trains one or more seeds (records)
+            rec = st.assign(record=st.records.str.split(';')).explode('record')
+            run_s = rec.merge(runs[['run', 'run_s']], left_on='record', right_on='run', suffixes=('', '_r')).groupby('run').run_s.sum()
+            over = st.set_index('run').join(run_s, how='inner')
+            n_rec = rec.groupby('run').size().reindex(over.index)
+        else:                                                                   # an older sweep: one notebook per record
+            over = st.merge(runs[['run', 'run_s']], on='run').set_index('run')
+            n_rec = pd.Series(1, over.index)
+        extra = over.seconds - over.run_s
+        print(f"total {st.seconds.sum():.0f} s of notebook time; beyond the runs' own seconds: {extra.mean():.1f} s a notebook, "
+              f"{extra.sum() / n_rec.sum():.1f} s a record (papermill, kernel start, imports, cached data load, evaluation; "
+              f"{len(over)} notebooks, {n_rec.sum()} records)")
     scale = runs.day_stride / a.day_stride * (a.epochs / runs.epochs.where(runs.epochs > 0))
     est = (runs.run_s - runs.train_s + runs.train_s * scale.fillna(1))
     print(f"\n== ESTIMATE, not measured: the same runs with {a.epochs} epochs (no early stop) over every {a.day_stride}. day")

@@ -19,19 +19,29 @@ __all__ = ['PROFILES', 'TUNED', 'DETERMINISTIC', 'Job', 'make_jobs', 'run_grid',
 # %% ../nbs/40_reproduce.ipynb #a9d50c13
 @dataclass
 class Job:
-    "One (universe, fold, method, seed) run of the experiment notebook."
+    "One execution of the experiment notebook: a (universe, fold, method) and the seeds it trains, one record each."
     universe: str
     fold: int
     method: str
-    seed: int
+    seeds: tuple
     @property
-    def name(self) -> str: return run_name(self.universe, self.method, self.fold, self.seed)
+    def name(self) -> str: return f"{self.universe}/{self.method}/fold{int(self.fold):02d}/seeds{'-'.join(map(str, self.seeds))}"
+    @property
+    def runs(self) -> list[str]: return [run_name(self.universe, self.method, self.fold, s) for s in self.seeds]
 
-def make_jobs(universes, folds, methods, seeds) -> list[Job]:
-    """The grid, latest folds first and, within a fold, every universe, method and seed: a sweep stopped early has
-    complete results for its most recent folds. `folds` maps universe -> fold indices."""
+def make_jobs(universes, folds, methods, seeds, deterministic=()) -> list[Job]:
+    """The grid, latest folds first and, within a fold, every universe and method with all its seeds in one job (the
+    first seed only for a method in `deterministic`): a sweep stopped early has complete results for its most recent
+    folds. `folds` maps universe -> fold indices."""
     depth = max(len(folds[u]) for u in universes)
-    return [Job(u, folds[u][-1 - i], m, s) for i in range(depth) for u in universes if i < len(folds[u]) for m in methods for s in seeds]
+    seeds = tuple(seeds)
+    return [Job(u, folds[u][-1 - i], m, seeds[:1] if m in deterministic else seeds)
+            for i in range(depth) for u in universes if i < len(folds[u]) for m in methods]
+
+def _unfinished(job: Job, records: Path) -> Job | None:
+    "The job with only its seeds whose record is missing (None when all are there)."
+    left = tuple(s for s in job.seeds if not is_finished(records, job.universe, job.method, job.fold, s))
+    return Job(job.universe, job.fold, job.method, left) if left else None
 
 _QUIET_KERNEL = ['--IPKernelApp.log_level=ERROR']   # each local kernel's "running over TCP without encryption" warning would bury the bar
 
@@ -41,14 +51,14 @@ def _execute(job: Job, notebook: Path, out: Path, params: dict, kernel_name: str
     nb_out.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     try:
-        pm.execute_notebook(str(notebook), str(nb_out), parameters={**params, **asdict(job), 'out_dir': str(out / 'records')},
+        pm.execute_notebook(str(notebook), str(nb_out), parameters={**params, **asdict(job), 'seeds': list(job.seeds), 'out_dir': str(out / 'records')},
                             kernel_name=kernel_name, progress_bar=False,   # no `cwd`: papermill's chdir is not thread-safe
                             extra_arguments=_QUIET_KERNEL)
         status, error = 'done', ''
     except Exception as e:  # a failed run is reported, never fatal to the sweep
         status = 'failed'
         error = f"{getattr(e, 'ename', type(e).__name__)}: {getattr(e, 'evalue', str(e))}".strip()
-    return dict(run=job.name, status=status, seconds=round(time.time() - t0, 1), error=error, notebook=str(nb_out))
+    return dict(run=job.name, status=status, seconds=round(time.time() - t0, 1), error=error, notebook=str(nb_out), records=';'.join(job.runs))
 
 def run_grid(jobs: list[Job], notebook, out, params: dict | None = None, workers: int = 1,
              kernel_name: str | None = None, progress: bool = True, per_method: dict | None = None) -> pd.DataFrame:
@@ -56,8 +66,9 @@ def run_grid(jobs: list[Job], notebook, out, params: dict | None = None, workers
     `per_method`: method -> parameters that replace `params`' for that method's jobs (e.g. its tuned `train` and `model`)."""
     notebook, out = Path(notebook), Path(out)
     if not notebook.exists(): raise FileNotFoundError(f"experiment notebook {notebook} does not exist")
-    todo = [j for j in jobs if not is_finished(out / 'records', j.universe, j.method, j.fold, j.seed)]
-    rows = [dict(run=j.name, status='cached', seconds=0., error='', notebook='') for j in jobs if j not in todo]
+    left = [_unfinished(j, out / 'records') for j in jobs]
+    todo = [j for j in left if j is not None]
+    rows = [dict(run=j.name, status='cached', seconds=0., error='', notebook='', records=';'.join(j.runs)) for j, l in zip(jobs, left) if l is None]
     with ThreadPoolExecutor(max(1, workers)) as pool, tqdm(total=len(todo), desc='runs', disable=not progress) as bar:
         futs = [pool.submit(_execute, j, notebook, out, {**(params or {}), **(per_method or {}).get(j.method, {})}, kernel_name)
                 for j in todo]
@@ -115,7 +126,7 @@ def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke',
     for u in p['universes']:                      # prepare each universe once; the runs read the cache
         data, _ = load_universe(data_dir, u, start, end, cache_dir=out / 'cache', progress=progress)
         folds[u] = pick_folds(universe_folds(data), p['folds'])
-    jobs = [j for j in make_jobs(p['universes'], folds, methods, p['seeds']) if j.method not in DETERMINISTIC or j.seed == p['seeds'][0]]
+    jobs = make_jobs(p['universes'], folds, methods, p['seeds'], DETERMINISTIC)
     params = dict(data_dir=str(data_dir), cache_dir=str(out / 'cache'), device=device, start=start, end=end,
                   threads=p.get('threads', 1),             # fixed by the profile, not by --workers: results must not depend on it
                   train=dict(p['train']), model=dict(p.get('model', {})), backtest=dict(p.get('backtest', {})))
