@@ -15,7 +15,7 @@ from .methods import run_fold
 from .records import RunRecord, run_name
 
 # %% auto #0
-__all__ = ['user_factor_files', 'market_panel', 'load_universe', 'universe_folds', 'merge_markets', 'train_run']
+__all__ = ['user_factor_files', 'market_panel', 'load_universe', 'load_market', 'universe_folds', 'merge_markets', 'train_run']
 
 # %% ../nbs/32_experiment.ipynb #b8b5c740
 def user_factor_files(data_dir, factor_file=None, factor_groups=None) -> tuple:
@@ -30,25 +30,46 @@ def market_panel(panel: Panel, universe: str) -> Panel:
     p = panel.universe(universe)
     return Panel(**{**p.__dict__, 'factors': np.empty((*p.price.shape, 0), 'float32'), 'factor_names': [], 'factor_groups': []})
 
+def _cache_path(data_dir: Path, universe, start, end, factor_file, factor_groups, cache_dir) -> tuple:
+    "The cache file of a universe (None without `cache_dir`) and the key it is named after."
+    key = dict(data_dir=str(data_dir.resolve()), universe=universe, start=str(start), end=str(end), factor_file=str(factor_file),
+               factor_groups=str(factor_groups))
+    if not cache_dir: return None, key
+    return Path(cache_dir) / f"{universe}-{hashlib.sha1(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]}.pt", key
+
+def _market_path(path: Path) -> Path: return path.with_suffix('.market.pt')
+
+def _save(path: Path, obj):
+    "torch.save through a temporary file renamed into place."
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f'.{os.getpid()}.tmp'); torch.save(obj, tmp); tmp.replace(path)
+
 def load_universe(data_dir, universe: str, start=None, end=None, factor_file=None, factor_groups=None,
                   device='cpu', cache_dir=None, progress: bool = True) -> tuple[UniverseData, Panel]:
     "Universe `universe` of a Qlib-format `data_dir`, prepared for training on `device`, and its market panel (cached in `cache_dir`)."
     from e2eai.qlib import load_panel
     data_dir = Path(data_dir)
     factor_file, factor_groups = user_factor_files(data_dir, factor_file, factor_groups)
-    key = dict(data_dir=str(data_dir.resolve()), universe=universe, start=str(start), end=str(end), factor_file=str(factor_file),
-               factor_groups=str(factor_groups))
-    path = Path(cache_dir) / f"{universe}-{hashlib.sha1(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]}.pt" if cache_dir else None
+    path, key = _cache_path(data_dir, universe, start, end, factor_file, factor_groups, cache_dir)
     if path is not None and path.exists():
         saved = torch.load(path, map_location=get_device(device), weights_only=False)
+        if not _market_path(path).exists(): _save(_market_path(path), dict(market=saved['market'], key=key))
         return saved['data'], saved['market']
     panel = load_panel(data_dir, universes=(universe,), start=start, end=end, factor_file=factor_file, factor_groups=factor_groups,
                        progress=progress)
     data, market = prepare(panel, universe, device=device), market_panel(panel, universe)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f'.{os.getpid()}.tmp'); torch.save(dict(data=data, market=market, key=key), tmp); tmp.replace(path)
+        _save(path, dict(data=data, market=market, key=key))
+        _save(_market_path(path), dict(market=market, key=key))       # what evaluation reads, without the training tensors
     return data, market
+
+def load_market(data_dir, universe: str, start=None, end=None, factor_file=None, factor_groups=None, cache_dir=None,
+                progress: bool = True) -> Panel:
+    "The market panel of `load_universe` (prices, members, benchmark; no factors): from its own small cache file when there is one."
+    factor_file, factor_groups = user_factor_files(Path(data_dir), factor_file, factor_groups)
+    path, _ = _cache_path(Path(data_dir), universe, start, end, factor_file, factor_groups, cache_dir)
+    if path is not None and _market_path(path).exists(): return torch.load(_market_path(path), weights_only=False)['market']
+    return load_universe(data_dir, universe, start, end, factor_file, factor_groups, 'cpu', cache_dir, progress)[1]
 
 def universe_folds(data: UniverseData, **kwargs) -> list[Fold]:
     "`e2eai.folds.make_folds` over the universe's calendar and its members per day (days with too few members dropped)."
