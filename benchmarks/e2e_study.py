@@ -224,6 +224,9 @@ def cmd_report(a):
     if not files: sys.exit(f"error: no finished cells under {out / 'cells'}")
     hist = pd.concat([pd.read_csv(p) for p in files], ignore_index=True)
     hist['clean'] = [f in CLEAN[u] for u, f in zip(hist.universe, hist.fold)]
+    keep = ['universe', 'fold', 'seed', 'variant', 'epoch', 'clean', 'A_total', 'A_rank_ic', 'B_total', 'B_rank_ic', 'B_rank_ic_5',
+            'train_total', 'seconds']
+    hist[keep].round(6).to_csv(fig_dir / 'cells.csv.gz', index=False)       # every cell's per-epoch scores: what all tables come from
     order = [v for v in VARIANTS if v in set(hist.variant)]
     n_cells = hist.groupby('variant')[['universe', 'fold', 'seed']].apply(lambda g: len(g.drop_duplicates())).reindex(order)
     lines = [f"# E2EAI signal study (validation blocks only)\n",
@@ -280,10 +283,14 @@ def cmd_report(a):
     axes[0].set_yticks(np.arange(len(vs)), vs); axes[0].invert_yaxis()
     axes[0].set_xlabel('half-B directed Rank IC minus E2EAI\'s (epoch chosen on half A by Rank IC), ± 2 s.e.')
     axes[0].legend(fontsize=8); axes[0].set_title('Each lead against E2EAI, paired by universe, fold, seed')
-    curve = hist.groupby(['variant', 'epoch']).B_rank_ic.mean().unstack(0)
-    for v in [x for x in ('E2EAI', 'DMFM', 'MLP', 'MGAT', 'E2EAI +L_ic', 'E2EAI lambda_p=30') if x in curve]:
-        axes[1].plot(curve.index, curve[v], marker='o', ms=3, label=v)
-    axes[1].set_xlabel('epoch'); axes[1].set_ylabel('half-B directed Rank IC (mean over cells)')
+    shown = [x for x in ('E2EAI', 'DMFM', 'MLP', 'MGAT', 'E2EAI no selection', 'E2EAI L_p detached') if x in set(hist.variant)]
+    key = ['universe', 'fold', 'seed']
+    common = set.intersection(*(set(map(tuple, hist[hist.variant == v][key].drop_duplicates().to_numpy())) for v in shown))
+    ok = np.array([tuple(r) in common for r in hist[key].to_numpy()])
+    curve = hist[ok & hist.variant.isin(shown)].groupby(['variant', 'epoch']).B_rank_ic.mean().unstack(0)
+    for v in shown: axes[1].plot(curve.index, curve[v], marker='o', ms=3, label=v)
+    axes[1].set_xlabel('epoch (each: one pass over every 4th training day)')
+    axes[1].set_ylabel(f'half-B directed Rank IC (mean over the {len(common)} cells all of them have)')
     axes[1].set_title('Validation Rank IC per epoch'); axes[1].legend(fontsize=8); axes[1].grid(alpha=.3)
     fig.tight_layout(); fig.savefig(fig_dir / 'study.png', dpi=110)
     print((fig_dir / 'study.md').read_text())
