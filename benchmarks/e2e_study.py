@@ -215,6 +215,35 @@ def long_training_tables(hist: pd.DataFrame) -> list:
     return ["\n## Longer training (16 epochs, seed 0): half-B Rank IC at the epoch each stopping rule keeps (mean epoch)\n", md(t)]
 
 
+RULE = dict(criterion='rank_ic', patience=5)      # how a grid setting is scored: early stopping as `fit(valid_metric='rank_ic')`
+
+
+def grid_table(hist: pd.DataFrame) -> tuple[pd.DataFrame, list]:
+    """The equal tuning grid: for each method, its default and each `GRID` setting on the grid's seeds, scored by half-B
+    Rank IC at the epoch `RULE` keeps on half A; paired difference to the default, mean ± s.e. over the cells; the best
+    setting per method (highest mean)."""
+    rows, best = [], []
+    for m in GRID_METHODS:
+        names = {'default': m, **{g: f'{m} {g}' for g in GRID}}
+        sub = hist[hist.variant.isin(names.values()) & hist.seed.isin(GRID_SEEDS)]
+        if sub.empty: continue
+        sel = selected(sub, **RULE).set_index(['universe', 'fold', 'seed', 'variant']).B_rank_ic
+        base = sel.xs(m, level='variant') if m in sel.index.get_level_values('variant') else None
+        for g, v in names.items():
+            if v not in sel.index.get_level_values('variant'): continue
+            x = sel.xs(v, level='variant')
+            d = (x - base).dropna() if base is not None else pd.Series(dtype=float)
+            rows.append(dict(method=m, setting=g, n=len(x), B_rank_ic=x.mean(),
+                             vs_default=fmt(d.mean(), d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 and g != 'default' else ''))
+        t = pd.DataFrame([r for r in rows if r['method'] == m])
+        best.append(t.loc[t.B_rank_ic.idxmax()].to_dict())
+    t = pd.DataFrame(rows)
+    out = [f"\n## Equal tuning grid (seed(s) {list(GRID_SEEDS)}; every setting scored at the epoch `{RULE}` keeps on half A)\n",
+           md(t.set_index('method')), "\nBest setting per method (highest mean half-B Rank IC):\n",
+           md(pd.DataFrame(best).set_index('method')[['setting', 'B_rank_ic', 'n']])]
+    return pd.DataFrame(best), out
+
+
 def cmd_report(a):
     import matplotlib; matplotlib.use('Agg')
     import matplotlib.pyplot as plt
@@ -269,6 +298,9 @@ def cmd_report(a):
     lines += ["\n## Criterion: half-B Rank IC when the epoch is chosen by half-A Rank IC minus when chosen by half-A loss\n",
               md(t)]
     lines += budget_tables(hist, universes)
+    best, grid_lines = grid_table(hist)
+    lines += grid_lines
+    best.to_csv(fig_dir / 'grid_best.csv', index=False)
     lines += long_training_tables(hist)
     (fig_dir / 'study.md').write_text('\n'.join(lines) + '\n')
     # plot: effects with 2 s.e. bars, per universe, criterion rank_ic; and validation Rank IC per epoch
