@@ -228,6 +228,9 @@ def grid_table(hist: pd.DataFrame) -> tuple[pd.DataFrame, list]:
         names = {'default': m, **{g: f'{m} {g}' for g in GRID}}
         sub = hist[hist.variant.isin(names.values()) & hist.seed.isin(GRID_SEEDS)]
         if sub.empty: continue
+        cells_of = sub.groupby('variant')[['universe', 'fold', 'seed']].apply(lambda g: set(map(tuple, g.drop_duplicates().to_numpy())))
+        common = set.intersection(*cells_of)                      # compare the settings on the cells they all have
+        sub = sub[[tuple(r) in common for r in sub[['universe', 'fold', 'seed']].to_numpy()]]
         sel = selected(sub, **RULE).set_index(['universe', 'fold', 'seed', 'variant']).B_rank_ic
         base = sel.xs(m, level='variant') if m in sel.index.get_level_values('variant') else None
         for g, v in names.items():
@@ -285,6 +288,12 @@ def cmd_report(a):
     for c in CRITERIA:
         t = crit[crit.criterion == c].pivot(index='variant', columns='universe', values='B_rank_ic').reindex(order)[universes + ['all']]
         lines += [f"\n## Half-B Rank IC at the epoch chosen by `{c}` (mean over folds and seeds)\n", md(t)]
+    clean = paired_effect(selected(hist[hist.clean], 'rank_ic'), 'E2EAI', 'B_rank_ic')
+    clean = clean[clean.universe == 'all'].set_index('variant').reindex(order)
+    clean.to_csv(fig_dir / 'effects_clean.csv')
+    lines += ["\n## What the choices rest on: effect against E2EAI on the clean cells only (validation blocks before each "
+              "universe's test period: CSI 300/500 folds 4-6, CSI 1000 fold 8), criterion `rank_ic`, pooled\n",
+              md(clean.assign(effect=[fmt(m, s) for m, s in zip(clean['mean'], clean.se)])[['effect', 'n']])]
     for c in CRITERIA:
         e = eff[eff.criterion == c]
         t = e.assign(v=[fmt(m, s) for m, s in zip(e['mean'], e.se)]).pivot(index='variant', columns='universe', values='v')
