@@ -30,6 +30,7 @@ CLEAN = {'csi300': (4, 5, 6), 'csi500': (4, 5, 6), 'csi1000': (8,)}      # valid
 PROTOCOL = dict(epochs=6, patience=6, day_stride=4, batch_days=16)       # no early stopping: criteria are applied afterwards
 VALID_STRIDE = 2                                                         # every 2nd validation day scored (labels overlap)
 REG = dict(dropout=.1)
+E2E_BASE = dict(selection_scale='attention')   # the study's E2EAI is the reading it started from (eq. 2 scaled by attention)
 
 # name -> (method, train overrides, model overrides); the first is the reference every effect is measured against
 VARIANTS = {
@@ -68,6 +69,7 @@ def run_cell(data, fold, seed, variant) -> pd.DataFrame:
     from e2eai.methods import build_model
     from e2eai.train import TrainConfig, fit, validate, seed_everything
     method, train, model = VARIANTS[variant]
+    if method == 'E2EAI': model = {**E2E_BASE, **model}
     a, b = halves(fold)
 
     def on_epoch(epoch, net):

@@ -33,7 +33,7 @@ class E2EAIConfig(LossConfig):
     negative_slope: float = .01            # of the LeakyReLUs of eq. 6, 7, 9
     gamma_f: float = .5                    # eq. 1: factor gate bound, relative to `gate_f`
     gate_f: str = 'uniform'
-    selection_scale: str = 'attention'     # eq. 2: kept factors scaled by their attention, or 'gate' (eq. 2 as printed)
+    selection_scale: str = 'gate'          # eq. 2 as printed (F = M_f F_o, straight-through), or 'attention' (scaled by A_f)
     gamma_p: float = 1.                    # eq. 10: stock gate bound, relative to `gate_p`
     gate_p: str = 'uniform'
     bn_running_stats: bool = True          # eq. 3: BatchNorm uses running statistics in eval

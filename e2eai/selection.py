@@ -44,7 +44,7 @@ class FactorSelection(nn.Module):
 
     `x: [B, N, M]`, `mask: [B, N]` -> `F, A_f, M_f: [B, N, M]`."""
     def __init__(self, n_factors: int, hidden: int = 64, gamma: float = .5, gate: str = 'uniform', negative_slope: float = .01,
-                 scale: str = 'attention'):
+                 scale: str = 'gate'):
         super().__init__()
         if gate not in GATE_MODES: raise ValueError(f"gate mode must be one of {GATE_MODES}, got {gate!r}")
         if scale not in SELECTION_SCALES: raise ValueError(f"selection scale must be one of {SELECTION_SCALES}, got {scale!r}")
