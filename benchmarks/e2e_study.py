@@ -223,8 +223,8 @@ RULE = dict(criterion='rank_ic', patience=5)      # how a grid setting is scored
 
 def grid_table(hist: pd.DataFrame) -> tuple[pd.DataFrame, list]:
     """The equal tuning grid: for each method, its default and each `GRID` setting on the grid's seeds, scored by half-B
-    Rank IC at the epoch `RULE` keeps on half A; paired difference to the default, mean ± s.e. over the cells; the best
-    setting per method (highest mean)."""
+    Rank IC at the epoch `RULE` keeps on half A; paired difference to the default, mean ± s.e. over the cells; the chosen
+    setting per method: the best mean among the default and the settings that beat it by more than 2 paired s.e."""
     rows, best = [], []
     for m in GRID_METHODS:
         names = {'default': m, **{g: f'{m} {g}' for g in GRID}}
@@ -239,13 +239,16 @@ def grid_table(hist: pd.DataFrame) -> tuple[pd.DataFrame, list]:
             if v not in sel.index.get_level_values('variant'): continue
             x = sel.xs(v, level='variant')
             d = (x - base).dropna() if base is not None else pd.Series(dtype=float)
-            rows.append(dict(method=m, setting=g, n=len(x), B_rank_ic=x.mean(),
-                             vs_default=fmt(d.mean(), d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 and g != 'default' else ''))
+            se = d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else np.nan
+            rows.append(dict(method=m, setting=g, n=len(x), B_rank_ic=x.mean(), gain=d.mean() if g != 'default' else 0.,
+                             gain_se=se if g != 'default' else 0., vs_default=fmt(d.mean(), se) if len(d) > 1 and g != 'default' else ''))
         t = pd.DataFrame([r for r in rows if r['method'] == m])
-        best.append(t.loc[t.B_rank_ic.idxmax()].to_dict())
-    t = pd.DataFrame(rows)
+        sure = t[(t.setting == 'default') | (t.gain > 2 * t.gain_se)]      # a setting must beat the default by 2 paired s.e.
+        best.append(sure.loc[sure.B_rank_ic.idxmax()].to_dict())
+    t = pd.DataFrame(rows).drop(columns=['gain', 'gain_se'])
     out = [f"\n## Equal tuning grid (seed(s) {list(GRID_SEEDS)}; every setting scored at the epoch `{RULE}` keeps on half A)\n",
-           md(t.set_index('method')), "\nBest setting per method (highest mean half-B Rank IC):\n",
+           md(t.set_index('method')), "\nChosen setting per method: the highest mean half-B Rank IC among the default and the settings that beat it by more "
+           "than 2 paired standard errors (a gain within noise keeps the default):\n",
            md(pd.DataFrame(best).set_index('method')[['setting', 'B_rank_ic', 'n']])]
     return pd.DataFrame(best), out
 

@@ -29,7 +29,7 @@ class TrainConfig:
     weight_decay: float = 0.
     grad_clip: float | None = 5.       # max gradient norm (None: no clipping)
     patience: int = 5                  # epochs without validation improvement before stopping
-    valid_metric: str = 'loss'         # 'loss' (the objective, lower is better) or 'rank_ic' (higher is better)
+    valid_metric: str = 'rank_ic'      # 'rank_ic' (directed Rank IC, higher is better) or 'loss' (the objective, lower is better)
     max_train_days: int | None = None  # keep only the most recent training days (None: all)
     day_stride: int = 1                # train and validate on every `day_stride`-th day only (neighbouring days' labels overlap)
     seed: int = 0
