@@ -135,7 +135,9 @@ def run_fold(method: str, data: UniverseData, fold: Fold, seed: int = 0, train: 
         history = fit(net, used, fold, tcfg)                                        # E2EAI, DMFM, MLP, MGAT; stage 2 of S-*
         if method in _STEPWISE:                                                     # stage 3: portfolio on the frozen model
             net = StepwisePortfolio(net, net.cfg).to(data.device)
-            history = pd.concat([history.assign(stage='model'), fit(net, used, fold, tcfg).assign(stage='portfolio')], ignore_index=True)
+            ptcfg = dataclasses.replace(tcfg, valid_metric='loss')                   # the frozen scorer's Rank IC cannot move:
+            history = pd.concat([history.assign(stage='model'),                      # the portfolio stops on its own L_p
+                                 fit(net, used, fold, ptcfg).assign(stage='portfolio')], ignore_index=True)
     out = predict(net, used, fold.test)
     config['seconds'] = round(time.time() - t0, 1)
     names, groups = used.factor_names, used.factor_groups
