@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 import torch
 import matplotlib.pyplot as plt
-import alphalens as al
 from .core import masked_ic, masked_rank_ic
 from .core import Panel
 from .backtest import Market, market, compact, exposure_groups, record_array, horizon_index
@@ -82,6 +81,7 @@ def record_diagnostics(record, m: Market, which: str = 'deep', horizon: int = 5,
 # %% ../nbs/21_diagnostics.ipynb #fc1a8900
 def alphalens_factor_data(signal: np.ndarray, m: Market, periods=(1, 5, 10), quantiles: int = 10, direction=1.) -> pd.DataFrame:
     "alphalens' `factor_data` for `signal[T, N]` over members, priced at the next day's deal price (see above)."
+    import alphalens as al        # imported here: 1.3 s of imports that every run of the grid would otherwise pay
     T = len(m.dates)
     x = signal * np.broadcast_to(np.asarray(direction, np.float64), (T,))[:, None]
     ok = m.member & np.isfinite(x)
@@ -100,6 +100,7 @@ def _wide(s: pd.Series) -> np.ndarray:
 def tear_sheet(signal: np.ndarray, m: Market, periods=(1, 5, 10), quantiles: int = 10, direction=1., title: str = '',
                folder=None, name: str = 'tear_sheet', width: float = 7.) -> dict:
     "alphalens-style tear sheet of one signal: tables (factor_data, Rank IC, quantile returns, turnover) and a one-page figure."
+    import alphalens as al
     if 1 not in periods: raise ValueError(f"periods must include 1 (daily quantile returns), got {periods}")
     fd = alphalens_factor_data(signal, m, periods, quantiles, direction)
     fwd = al.utils.get_forward_returns_columns(fd.columns)
