@@ -276,9 +276,9 @@ def cmd_report(a):
              "Metric: directed Rank IC (deep factor times its directional buffer's sign) with the label, mean over the "
              "5 horizons, on half B of the validation block, at the epoch chosen on half A. Effects are paired "
              "differences to `E2EAI` (same universe, fold, seed): mean ± standard error over the pairs.\n"]
-    crit_rows, effects = [], {}
+    crit_rows, effects, sels = [], {}, {}
     for crit in CRITERIA:
-        sel = selected(hist, crit)
+        sel = sels[crit] = selected(hist, crit)
         for u, g in [*sel.groupby('universe'), ('all', sel)]:
             for v, gv in g.groupby('variant'):
                 crit_rows.append(dict(criterion=crit, universe=u, variant=v, B_rank_ic=gv.B_rank_ic.mean(),
@@ -304,7 +304,7 @@ def cmd_report(a):
         t = e.assign(v=[fmt(m, s) for m, s in zip(e['mean'], e.se)]).pivot(index='variant', columns='universe', values='v')
         lines += [f"\n## Effect on half-B Rank IC against E2EAI, criterion `{c}`\n", md(t.reindex(order)[universes + ['all']])]
     # criterion comparison: rank_ic vs loss, per variant, paired
-    s_loss, s_ic = selected(hist, 'loss'), selected(hist, 'rank_ic')
+    s_loss, s_ic = sels['loss'], sels['rank_ic']
     key = ['universe', 'fold', 'seed', 'variant']
     d = (s_ic.set_index(key).B_rank_ic - s_loss.set_index(key).B_rank_ic).rename('d').reset_index()
     rows = []

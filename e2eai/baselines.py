@@ -15,8 +15,8 @@ from .batch import UniverseData
 
 # %% auto #0
 __all__ = ['SELECTION_CRITERIA', 'LIGHTGBM_LABELS', 'LIGHTGBM_STOPPING', 'daily_factor_ic', 'factor_ic_stats', 'rule_of_thumb',
-           'SignalOutput', 'LinearFactorModel', 'LinearModel', 'EqualWeightModel', 'LightGBMConfig', 'rank_gauss',
-           'label_rows', 'daily_rank_ic_feval', 'LightGBMModel']
+           'SignalOutput', 'day_demeaned', 'LinearFactorModel', 'LinearModel', 'EqualWeightModel', 'LightGBMConfig',
+           'rank_gauss', 'label_rows', 'daily_rank_ic_feval', 'LightGBMModel']
 
 # %% ../nbs/30_baselines.ipynb #6028aab1
 def daily_factor_ic(data: UniverseData, days, chunk: int = 64) -> torch.Tensor:
@@ -63,6 +63,10 @@ class SignalOutput:
     context: torch.Tensor | None = None   # [B, N, m_1] stock context, for a step-by-step portfolio stage
     weights: torch.Tensor | None = None   # [B, N, K] portfolio weights, for a portfolio stage
 
+def day_demeaned(y: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    "`y [T, N, K]` minus its mean over each day's stocks weighted by `w [T, N, K]` (1 for a labelled member, 0 elsewhere)."
+    return y - (y * w).sum(1, keepdim=True) / w.sum(1, keepdim=True).clamp_min(1)
+
 class LinearFactorModel:
     "A fixed linear map of the preprocessed factors per horizon, `beta [K, M]`; subclasses fit it."
     def eval(self): return self
@@ -77,7 +81,7 @@ class LinearModel(LinearFactorModel):
         d = torch.as_tensor(np.asarray(days), device=data.device)
         x, y, ok = data.x[d].double(), data.y[d].double(), data.y_mask[d]            # [T, N, M], [T, N, K]
         w = ok.double()
-        y = (y - (y * w).sum(1, keepdim=True) / w.sum(1, keepdim=True).clamp_min(1)) * w     # demeaned per day, 0 where no label
+        y = day_demeaned(y, w) * w                                                   # demeaned per day, 0 where no label
         xtx = torch.einsum('tnm,tnk,tnl->kml', x, w, x)                              # [K, M, M] per-horizon Gram over labelled rows
         xty = torch.einsum('tnm,tnk->km', x, y)                                      # [K, M]
         eye = torch.eye(x.shape[-1], dtype=x.dtype, device=x.device)
@@ -142,9 +146,7 @@ def label_rows(data: UniverseData, days, label: str = 'demeaned', max_rows: int 
     `max_rows` rows, a random subset drawn with `seed` when there are more (labels are computed on whole days first)."""
     d = torch.as_tensor(np.asarray(days), device=data.device)
     y, ok = data.y[d].double(), data.y_mask[d] & data.mask[d][..., None]                   # [T, N, K]
-    if label == 'demeaned':
-        w = ok.double()
-        y = y - (y * w).sum(1, keepdim=True) / w.sum(1, keepdim=True).clamp_min(1)          # demeaned over each day's labelled members
+    if label == 'demeaned': y = day_demeaned(y, ok.double())                               # over each day's labelled members
     elif label == 'rank': y = rank_gauss(y.transpose(1, 2), ok.transpose(1, 2)).transpose(1, 2)   # per day and horizon
     else: raise ValueError(f"label must be one of {LIGHTGBM_LABELS}, got {label!r}")
     t, n = ok.any(-1).nonzero(as_tuple=True)                                                 # [R] rows with a label somewhere

@@ -120,8 +120,7 @@ def run_fold(method: str, data: UniverseData, fold: Fold, seed: int = 0, train: 
         net = (LinearModel() if method == 'Linear' else EqualWeightModel()).fit(data, fold.train)
         config['beta'] = net.beta.tolist()
     elif method == 'LightGBM':                                                      # trees per horizon, early-stopped on fold.valid
-        days = (fold.train[-tcfg.max_train_days:] if tcfg.max_train_days else fold.train)[::tcfg.day_stride]   # a profile's day budget
-        net = LightGBMModel(lightgbm_config(model), seed).fit(data, days, fold.valid[::tcfg.day_stride])
+        net = LightGBMModel(lightgbm_config(model), seed).fit(data, *tcfg.days(fold))     # the profile's day budget
         c = net.cfg
         config['lightgbm'] = dict(label=c.label, stopping=c.stopping, params=c.params(seed), num_boost_round=c.num_boost_round,
                                   early_stopping_rounds=c.early_stopping_rounds, max_rows=c.max_rows, best_iteration=net.best_iteration)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/40_reproduce.ipynb #82309875
 from __future__ import annotations
-import os, time
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, asdict
 from pathlib import Path

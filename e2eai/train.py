@@ -40,6 +40,11 @@ class TrainConfig:
         if self.valid_metric not in VALID_METRICS:
             raise ValueError(f"TrainConfig.valid_metric must be one of {VALID_METRICS}, got {self.valid_metric!r}")
 
+    def days(self, fold) -> tuple:
+        "The training and validation days of `fold` this config uses: the last `max_train_days` training days, every `day_stride`-th."
+        train = fold.train[-self.max_train_days:] if self.max_train_days else fold.train
+        return train[::self.day_stride], fold.valid[::self.day_stride]
+
 def seed_everything(seed: int):
     "Seed Python, numpy and torch (CPU runs are then repeatable)."
     random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
@@ -109,8 +114,7 @@ def fit(model, data: UniverseData, fold: Fold, cfg: TrainConfig = TrainConfig(),
     `on_epoch(epoch, model) -> dict`, if given, is called after each epoch's validation (model in eval mode) and its
     values join that epoch's history row (e.g. a study's own validation measurements)."""
     if fold.skipped: raise ValueError(f"fold {fold.j} cannot be trained: {fold.skipped}")
-    train_days = (fold.train[-cfg.max_train_days:] if cfg.max_train_days else fold.train)[::cfg.day_stride]
-    valid_days = fold.valid[::cfg.day_stride]
+    train_days, valid_days = cfg.days(fold)
     seed_everything(cfg.seed)
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=cfg.lr, weight_decay=cfg.weight_decay)
     sign = 1 if cfg.valid_metric == 'loss' else -1
