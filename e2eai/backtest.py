@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import torch
-from .core import Panel, masked_rank
+from .core import Panel, ffill, masked_rank
 
 # %% auto #0
-__all__ = ['ANN', 'BacktestConfig', 'Market', 'market', 'deal_returns', 'ffill', 'limit_moves', 'benchmark_returns', 'compact',
+__all__ = ['ANN', 'BacktestConfig', 'Market', 'market', 'deal_returns', 'limit_moves', 'benchmark_returns', 'compact',
            'exposure_groups', 'Backtest', 'max_drawdown', 'portfolio_metrics', 'simulate', 'rebalance_days',
            'backtest_signal', 'backtest_weights', 'horizon_index', 'record_array']
 
@@ -98,11 +98,6 @@ def deal_returns(price: np.ndarray) -> np.ndarray:
     r = np.full(price.shape, np.nan)
     with np.errstate(divide='ignore', invalid='ignore'): r[1:] = price[1:] / price[:-1] - 1
     return r
-
-def ffill(a: np.ndarray) -> np.ndarray:
-    "Carry each column's last finite value forward: `[T, N] -> [T, N]` (NaN before the first)."
-    idx = np.where(np.isfinite(a), np.arange(len(a))[:, None], 0)
-    return a[np.maximum.accumulate(idx, 0), np.arange(a.shape[1])]
 
 def limit_moves(m: Market, limit: float = 0.095, limit_wide: float = 0.195) -> tuple[np.ndarray, np.ndarray]:
     "Days each stock closed at limit-up / limit-down (close-to-close return at or beyond its board's limit): two `[T, N]` bool."

@@ -42,7 +42,8 @@ def format_summary(s: dict) -> str:
         f"  factors ({sum(s['factors_per_group'].values())}): {groups}",
         f"  missing factor values over member-days: {s['missing_factor_share']:.2%}",
         f"  label coverage over member-days: {cover}",
-        f"  deal price: {s['price_source']}; benchmark: {s['benchmark']}"])
+        f"  deal price: {s['price_source']}",
+        f"  benchmark: {s['benchmark']}"])
 
 # %% ../nbs/50_cli.ipynb #57333e9c
 def _data_dir(d):

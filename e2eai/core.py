@@ -11,8 +11,8 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['HORIZONS', 'get_device', 'shared_data_dir', 'Panel', 'toy_panel', 'masked_ic', 'masked_rank', 'masked_rank_ic',
-           'masked_ic_matrix']
+__all__ = ['HORIZONS', 'get_device', 'shared_data_dir', 'Panel', 'toy_panel', 'masked_ic', 'masked_rank', 'ffill',
+           'masked_rank_ic', 'masked_ic_matrix']
 
 # %% ../nbs/00_core.ipynb #2ae3af27
 HORIZONS = (3, 5, 10, 15, 20)
@@ -142,6 +142,13 @@ def masked_rank(x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tens
     r = torch.empty(s.shape, dtype=x.dtype if x.is_floating_point() else torch.float32, device=x.device)
     r.scatter_(-1, order, ((first + last).to(r.dtype) + 2) / 2)           # mean of the tie run's 1-based positions
     return torch.where(ok, r, torch.nan)
+
+def ffill(a: np.ndarray, axis: int = 0) -> np.ndarray:
+    "Carry the last finite value forward along `axis` (time), NaN before the first: `[T, N] -> [T, N]` for `axis=0`."
+    shape = [1] * a.ndim; shape[axis] = a.shape[axis]
+    idx = np.where(np.isfinite(a), np.arange(a.shape[axis]).reshape(shape), 0)
+    np.maximum.accumulate(idx, axis, out=idx)
+    return np.take_along_axis(a, idx, axis)
 
 def masked_rank_ic(x, y, mask=None, undefined: float = 0.) -> torch.Tensor:
     "Spearman (Rank) IC along the last axis over entries where `mask` and both finite: `[..., N] -> [...]`."

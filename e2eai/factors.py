@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
+from .core import ffill
 
 # %% auto #0
 __all__ = ['FACTORS', 'FACTOR_NAMES', 'FACTOR_GROUPS', 'random_ohlcv', 'compute_factors', 'read_factor_file', 'preprocess']
@@ -44,12 +45,6 @@ FACTOR_NAMES = [f[0] for f in FACTORS]
 FACTOR_GROUPS = [f[1] for f in FACTORS]
 
 # %% ../nbs/01_factors.ipynb #169391da
-def _ffill(x: np.ndarray) -> np.ndarray:
-    "Forward fill NaN along the last (time) axis of `x [n, T]`; NaN before the first value stay."
-    idx = np.where(np.isfinite(x), np.arange(x.shape[-1]), 0)
-    np.maximum.accumulate(idx, -1, out=idx)
-    return np.take_along_axis(x, idx, -1)
-
 def _lag(x: np.ndarray, k: int) -> np.ndarray:
     "`out[..., t] = x[..., t - k]` (float), NaN for t < k."
     out = np.empty(x.shape); out[..., :k] = np.nan; out[..., k:] = x[..., :-k]
@@ -133,12 +128,12 @@ def _market_return(fields: dict, market_close, block: int) -> np.ndarray:
     if market_close is not None:
         mc = np.asarray(market_close, np.float64)
         if mc.shape != (T,): raise ValueError(f"market_close has shape {mc.shape}, expected ({T},): one level per day of fields['close'] {(T, N)}")
-        lm = np.log(_ffill(mc))
+        lm = np.log(ffill(mc, -1))
         m = np.full(T, np.nan); m[1:] = lm[1:] - lm[:-1]; m[~np.isfinite(mc)] = np.nan
         return m
     s, n = np.zeros(T), np.zeros(T)
     for a in range(0, N, block):
-        r, traded = _returns(_ffill(_block(fields['close'], a, block)), _block(fields['volume'], a, block))
+        r, traded = _returns(ffill(_block(fields['close'], a, block), -1), _block(fields['volume'], a, block))
         s += np.where(traded, np.expm1(r), 0.).sum(0); n += traded.sum(0)
     return np.where(n > 0, np.log1p(s / np.maximum(n, 1)), np.nan)
 
@@ -147,7 +142,7 @@ def _block_factors(f: dict, m: np.ndarray, min_frac: float):
     "The factors of `FACTORS`, in order, for one block: `f` fields as `[n, T]` float64, `m` market log return `[T]`."
     mp = lambda w: _minp(w, min_frac)
     have = np.isfinite(f['close'])
-    c, h, l = _ffill(f['close']), _ffill(f['high']), _ffill(f['low'])
+    c, h, l = ffill(f['close'], -1), ffill(f['high'], -1), ffill(f['low'], -1)
     v = f['volume'] / f['factor'] if 'factor' in f else f['volume']          # adjusted share volume
     lc = np.log(c)
     r, traded = _returns(c, v)

@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from tqdm import tqdm
-from .core import HORIZONS, Panel
+from .core import HORIZONS, Panel, ffill
 from .factors import compute_factors, read_factor_file
 
 # %% auto #0
-__all__ = ['INDEX_OF', 'MARKET', 'REQUIRED_FIELDS', 'OPTIONAL_FIELDS', 'write_series', 'write_instruments', 'write_qlib',
-           'read_calendar', 'universes_on_disk', 'read_instruments', 'membership', 'fields_on_disk', 'read_feature',
-           'read_industry', 'deal_price', 'tradable', 'make_labels', 'load_panel']
+__all__ = ['DEAL_SOURCES', 'INDEX_OF', 'MARKET', 'REQUIRED_FIELDS', 'OPTIONAL_FIELDS', 'write_series', 'write_instruments',
+           'write_qlib', 'read_calendar', 'universes_on_disk', 'read_instruments', 'membership', 'fields_on_disk',
+           'read_feature', 'read_industry', 'deal_price', 'tradable', 'make_labels', 'load_panel']
 
 # %% ../nbs/02_qlib.ipynb #ba7b4390
 def write_series(data_dir, code: str, start: int, fields: dict) -> None:
@@ -146,8 +146,28 @@ def read_industry(data_dir) -> pd.DataFrame:
     return df
 
 # %% ../nbs/02_qlib.ipynb #51761b40
+DEAL_SOURCES = ('none', 'source', 'typical price', 'carried')   # what `src` codes 0..3 of `deal_price` mean
+
 def deal_price(fields: dict) -> tuple:
-    "The deal price `[T, N]` from adjusted bars `fields` (vwap, else amount/volume, else the typical price) and how it was made."
+    """The deal price `p [T, N]` from adjusted bars `fields`, how it was made, and each day's source `src [T, N]` int8.
+
+    p = vwap, else amount / volume (x factor), else (high + low + close) / 3; a traded day without it takes
+    (high + low + close) / 3, a day without trade carries the last p; `src` indexes `DEAL_SOURCES`."""
+    p, how = _source_price(fields)
+    close, typical = fields['close'], (fields['high'] + fields['low'] + fields['close']) / 3
+    has = np.isfinite(close)
+    traded = has & (fields['volume'] > 0)
+    with np.errstate(invalid='ignore'):
+        p = np.where(p > 0, p, np.nan)
+        typ = traded & np.isnan(p) & (typical > 0)
+    p = np.where(typ, typical, p)
+    carry = has & ~traded & np.isnan(p)
+    p = np.where(carry, ffill(p), p)
+    src = np.where(np.isfinite(p), np.where(typ, 2, np.where(carry, 3, 1)), 0).astype(np.int8)
+    return p.astype(np.float32), how, src
+
+def _source_price(fields: dict) -> tuple:
+    "The deal price's source `[T, N]` (vwap, else amount / volume, else the typical price) and its description."
     close = fields['close']
     if 'vwap' in fields:
         p, how = fields['vwap'], 'vwap field (adjusted)'
@@ -164,7 +184,7 @@ def deal_price(fields: dict) -> tuple:
         p, how = cands[int(err[1] < err[0])]
     else:
         p, how = (fields['high'] + fields['low'] + close) / 3, 'typical price (high + low + close) / 3 of adjusted bars (no vwap or amount in the data)'
-    with np.errstate(invalid='ignore'): return np.where(p > 0, p, np.nan).astype(np.float32), how
+    return p, how
 
 # %% ../nbs/02_qlib.ipynb #37f1ab5d
 def tradable(close: np.ndarray, volume: np.ndarray) -> np.ndarray:
@@ -238,7 +258,7 @@ def load_panel(data_dir, universes=('csi300',), start=None, end=None, factor_fil
         elif n: warnings.warn(f"field {f!r} is stored for only {n} of {len(codes)} stocks and is not used")
     raw = _read_fields(d, codes, list(REQUIRED_FIELDS) + opt, cal, s1, progress)
     # 4. original factors
-    price, price_source = deal_price(raw)
+    price, price_source, src = deal_price(raw)
     bars = {f: raw[f] for f in ('close', 'high', 'low', 'volume', 'open') if f in raw}
     if volume_is_raw: bars['factor'] = raw['factor']                         # compute_factors adjusts volume: volume / factor
     if 'vwap' in raw or 'amount' in raw: bars['vwap'] = price
@@ -251,7 +271,9 @@ def load_panel(data_dir, universes=('csi300',), start=None, end=None, factor_fil
         extra, n2, g2 = read_factor_file(factor_file, days, codes, factor_groups)
         factors = np.concatenate([factors, extra], -1); names += list(n2); groups += list(g2)
     # 5. price, tradability, labels, membership, industry, benchmarks on the window
-    close, volume, price = (_tail(a, s0) for a in (raw['close'], raw['volume'], price))
+    close, volume, price, src = (_tail(a, s0) for a in (raw['close'], raw['volume'], price, src))
+    price_days = {s: int((src == i).sum()) for i, s in enumerate(DEAL_SOURCES) if i}    # stock-days of the window by source
+    price_source = f"{price_source}; " + ', '.join(f'{s} {n:,}' for s, n in price_days.items()) + ' stock-days'
     del raw
     trade = tradable(close, volume)
     ind = read_industry(d) if (d / 'industry.csv').exists() else pd.DataFrame({'code': [], 'industry': []})
@@ -267,7 +289,7 @@ def load_panel(data_dir, universes=('csi300',), start=None, end=None, factor_fil
                 missing_codes_total=len(set().union(*missing.values())), warmup_days=s0,
                 nan_volume_days=int((np.isfinite(close) & np.isnan(volume)).sum()),
                 member_days_without_close={u: int((m & ~np.isfinite(close)).sum()) for u, m in member.items()},
-                unknown_industry=n_unknown, benchmarks=bench, optional_fields=opt,
+                unknown_industry=n_unknown, benchmarks=bench, optional_fields=opt, deal_price_days=price_days,
                 volume_convention='raw share count (factors use volume / factor)' if volume_is_raw else 'adjusted by factor (Qlib cn_data convention)')
     return Panel(dates=days, codes=codes, factors=factors, factor_names=names, factor_groups=groups, price=price,
                  close=close, tradable=trade, member=member, industry=pd.Index(industry_names).get_indexer(label).astype(np.int64),
