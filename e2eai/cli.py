@@ -11,9 +11,19 @@ import pandas as pd
 from .core import Panel, shared_data_dir
 
 # %% auto #0
-__all__ = ['data_summary', 'format_summary', 'cmd_data_info', 'cmd_make_sample', 'cmd_train', 'cmd_reproduce', 'parser', 'main']
+__all__ = ['FINANCIAL_ARG', 'data_summary', 'format_summary', 'cmd_data_info', 'cmd_make_sample', 'cmd_train', 'cmd_reproduce',
+           'parser', 'main']
 
 # %% ../nbs/50_cli.ipynb #37e1270c
+def _fundamental_coverage(p: Panel, fx: np.ndarray) -> dict:
+    "group -> {factor: share of member-days it covers} for the fundamental factors (`fin_covered`: the share with any report)."
+    from e2eai.fundamentals import FUNDAMENTAL_NAMES
+    out = {}
+    for j, (name, group) in enumerate(zip(p.factor_names, p.factor_groups)):
+        if name not in FUNDAMENTAL_NAMES: continue
+        out.setdefault(group, {})[name] = float(np.nanmean(fx[:, j]) if name == 'fin_covered' else np.isfinite(fx[:, j]).mean())
+    return out
+
 def data_summary(panel: Panel, universe: str) -> dict:
     "Date range, stock and member counts, factors per group, missing-factor share and label coverage of one universe."
     p = panel.universe(universe)
@@ -28,6 +38,7 @@ def data_summary(panel: Panel, universe: str) -> dict:
         members_min=int(per_day[live].min()), members_median=float(np.median(per_day[live])), members_max=int(per_day[live].max()),
         factors_per_group=pd.Series(p.factor_groups).value_counts().sort_index().to_dict(),
         missing_factor_share=float(np.isnan(fx).mean()),
+        fundamental_coverage=_fundamental_coverage(p, fx),
         label_coverage={f'r{k}': float(np.isfinite(lab[:, i]).mean()) for i, k in enumerate(p.horizons)},
         benchmark=p.meta.get('benchmarks', {}).get(universe, 'equal-weighted universe') if universe in p.benchmark else 'equal-weighted universe',
         price_source=p.price_source)
@@ -42,6 +53,9 @@ def format_summary(s: dict) -> str:
         f"  factors ({sum(s['factors_per_group'].values())}): {groups}",
         f"  missing factor values over member-days: {s['missing_factor_share']:.2%}",
         f"  label coverage over member-days: {cover}",
+        *([f"  fundamentals, share of member-days covered: " + '; '.join(
+            f"{g} " + ', '.join(f'{n} {v:.0%}' for n, v in fs.items()) for g, fs in s['fundamental_coverage'].items())]
+          if s.get('fundamental_coverage') else []),
         f"  deal price: {s['price_source']}",
         f"  benchmark: {s['benchmark']}"])
 
@@ -55,9 +69,10 @@ def _data_dir(d):
 def cmd_data_info(a):
     from e2eai.qlib import load_panel
     data = _data_dir(a.data)
-    from e2eai.experiment import user_factor_files
+    from e2eai.experiment import user_factor_files, financial_file
     factor_file, groups = user_factor_files(data, a.factor_file, a.factor_groups)
-    panel = load_panel(data, universes=a.universe, start=a.start, end=a.end, factor_file=factor_file, factor_groups=groups)
+    panel = load_panel(data, universes=a.universe, start=a.start, end=a.end, factor_file=factor_file, factor_groups=groups,
+                       financial=financial_file(data, a.financial))
     for u in a.universe: print(format_summary(data_summary(panel, u)))
 
 def cmd_make_sample(a):
@@ -94,7 +109,7 @@ def cmd_train(a):
     train = {'epochs': a.epochs, **train}
     rec = train_run(_data_dir(a.data), a.universe, a.method, a.fold, a.seed, out_dir=Path(a.out) / 'records', start=a.start, end=a.end,
                     factor_file=a.factor_file, factor_groups=a.factor_groups, device=a.device, cache_dir=Path(a.out) / 'cache',
-                    train=train, model=model)
+                    train=train, model=model, financial=a.financial)
     print(f"wrote {Path(a.out) / 'records' / rec.name} ({rec.config['seconds']} s)")
     if len(rec.history): print(rec.history.round(4).to_string(index=False))
 
@@ -110,12 +125,16 @@ def cmd_reproduce(a):
         overrides['train'] = {**PROFILES[a.profile]['train'], **train, **({'epochs': a.epochs} if a.epochs else {})}
     if model: overrides['model'] = model
     status = reproduce(a.profile, _data_dir(a.data), a.out, workers=a.workers, device=a.device, methods=a.method, start=a.start,
-                       end=a.end, figures_dir=a.figures, assemble=not a.no_assemble, **overrides)
+                       end=a.end, figures_dir=a.figures, assemble=not a.no_assemble, financial=a.financial, **overrides)
     print(status.status.value_counts().to_string())
     failed = status[status.status == 'failed']
     for r in failed.itertuples(): print(f"FAILED {r.run}: {r.error} (notebook {r.notebook})")
     print(f"grid wall time {status.attrs.get('grid_seconds')} s; records in {Path(a.out) / 'records'}")
     if len(failed): raise SystemExit(1)
+
+FINANCIAL_ARG = dict(nargs='?', const='auto', metavar='FILE',
+                     help="add the fundamental factors (Value, Size, Quality, Growth) from a point-in-time file of quarterly reports: "
+                          "FILE, or <data>/financial/financial_pit.parquet when given without one (default: off)")
 
 def parser() -> argparse.ArgumentParser:
     "The `e2eai` argument parser."
@@ -128,6 +147,7 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument('--start'); d.add_argument('--end')
     d.add_argument('--factor-file', help='extra user factors: long parquet/CSV with date, code, f1, ... (default: <data>/factors.parquet if present)')
     d.add_argument('--factor-groups', help='CSV factor,group for the user factors (default: <data>/factor_groups.csv if present)')
+    d.add_argument('--financial', **FINANCIAL_ARG)
     d.set_defaults(func=cmd_data_info)
     s = sub.add_parser('make-sample', help='regenerate the synthetic sample market (data_samples/)')
     s.add_argument('--out', default='data_samples'); s.add_argument('--seed', type=int, default=0)
@@ -141,6 +161,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument('--device', default='auto', choices=['auto', 'cpu', 'cuda'])
     t.add_argument('--out', default='runs/train', help='run folder: records/ and cache/ go inside')
     t.add_argument('--start'); t.add_argument('--end'); t.add_argument('--factor-file'); t.add_argument('--factor-groups')
+    t.add_argument('--financial', **FINANCIAL_ARG)
     t.add_argument('--set', nargs='*', metavar='KEY=VALUE', help='TrainConfig / E2EAIConfig / LightGBMConfig fields, e.g. lr=3e-4 lambda_f=0.5 num_leaves=31')
     t.set_defaults(func=cmd_train)
     r = sub.add_parser('reproduce', help="run the grid (universes x folds x methods x seeds) with papermill, then Table 1 and Fig. 2-3")
@@ -156,6 +177,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument('--epochs', type=int); r.add_argument('--start'); r.add_argument('--end')
     r.add_argument('--set', nargs='*', metavar='KEY=VALUE', help='TrainConfig / E2EAIConfig / LightGBMConfig fields')
     r.add_argument('--no-assemble', action='store_true', help='only run the grid')
+    r.add_argument('--financial', **FINANCIAL_ARG)
     r.set_defaults(func=cmd_reproduce)
     return p
 

@@ -16,8 +16,8 @@ from .methods import run_fold
 from .records import RunRecord, run_name
 
 # %% auto #0
-__all__ = ['CACHE_VERSION', 'user_factor_files', 'market_panel', 'data_fingerprint', 'load_universe', 'load_market',
-           'universe_folds', 'merge_markets', 'train_run']
+__all__ = ['FINANCIAL', 'CACHE_VERSION', 'user_factor_files', 'financial_file', 'market_panel', 'data_fingerprint',
+           'load_universe', 'load_market', 'universe_folds', 'merge_markets', 'train_run']
 
 # %% ../nbs/32_experiment.ipynb #b8b5c740
 def user_factor_files(data_dir, factor_file=None, factor_groups=None) -> tuple:
@@ -26,6 +26,17 @@ def user_factor_files(data_dir, factor_file=None, factor_groups=None) -> tuple:
     if factor_file is None and (data_dir / 'factors.parquet').exists(): factor_file = data_dir / 'factors.parquet'
     if factor_groups is None and (data_dir / 'factor_groups.csv').exists(): factor_groups = data_dir / 'factor_groups.csv'
     return factor_file, factor_groups
+
+FINANCIAL = Path('financial') / 'financial_pit.parquet'   # where a Qlib-format folder keeps its point-in-time reports
+
+def financial_file(data_dir, financial=None) -> Path | None:
+    "The PIT file the fundamental factors come from: None (off), 'auto' (`data_dir`'s `financial/financial_pit.parquet`) or a path."
+    if financial in (None, 'none', False): return None
+    path = Path(data_dir) / FINANCIAL if financial == 'auto' else Path(financial)
+    if not path.exists():
+        hint = f"{data_dir} has no {FINANCIAL}; pass the file itself" if financial == 'auto' else 'check the path'
+        raise FileNotFoundError(f"financial: {path} does not exist ({hint})")
+    return path.resolve()
 
 def market_panel(panel: Panel, universe: str) -> Panel:
     "The universe's panel without its factor cube: what evaluation reads."
@@ -50,11 +61,12 @@ def _stat(p) -> tuple:
     except FileNotFoundError: return (-1, -1)
     return (st.st_size, st.st_mtime_ns)
 
-def _cache_path(data_dir: Path, universe, start, end, factor_file, factor_groups, cache_dir) -> tuple:
+def _cache_path(data_dir: Path, universe, start, end, factor_file, factor_groups, cache_dir, financial=None) -> tuple:
     "The cache file of a universe (None without `cache_dir`) and the key it is named after: the arguments and what the data is."
     key = dict(data_dir=str(data_dir.resolve()), universe=universe, start=str(start), end=str(end), factor_file=str(factor_file),
                factor_groups=str(factor_groups), version=f'{__version__}/{CACHE_VERSION}')
-    if cache_dir: key['data'] = data_fingerprint(data_dir, universe, factor_file, factor_groups)
+    if financial is not None: key['financial'] = str(financial)             # absent when off: caches made before it keep their name
+    if cache_dir: key['data'] = data_fingerprint(data_dir, universe, factor_file, factor_groups, financial)
     if not cache_dir: return None, key
     return Path(cache_dir) / f"{universe}-{hashlib.sha1(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]}.pt", key
 
@@ -66,18 +78,20 @@ def _save(path: Path, obj):
     tmp = path.with_suffix(f'.{os.getpid()}.tmp'); torch.save(obj, tmp); tmp.replace(path)
 
 def load_universe(data_dir, universe: str, start=None, end=None, factor_file=None, factor_groups=None,
-                  device='cpu', cache_dir=None, progress: bool = True) -> tuple[UniverseData, Panel]:
-    "Universe `universe` of a Qlib-format `data_dir`, prepared for training on `device`, and its market panel (cached in `cache_dir`)."
+                  device='cpu', cache_dir=None, progress: bool = True, financial=None) -> tuple[UniverseData, Panel]:
+    """Universe `universe` of a Qlib-format `data_dir`, prepared for training on `device`, and its market panel (cached in `cache_dir`).
+    `financial`: None, 'auto' or a PIT file (`financial_file`) to add the fundamental factors from."""
     from e2eai.qlib import load_panel
     data_dir = Path(data_dir)
     factor_file, factor_groups = user_factor_files(data_dir, factor_file, factor_groups)
-    path, key = _cache_path(data_dir, universe, start, end, factor_file, factor_groups, cache_dir)
+    financial = financial_file(data_dir, financial)
+    path, key = _cache_path(data_dir, universe, start, end, factor_file, factor_groups, cache_dir, financial)
     if path is not None and path.exists():
         saved = torch.load(path, map_location=get_device(device), weights_only=False)
         if not _market_path(path).exists(): _save(_market_path(path), dict(market=saved['market'], key=key))
         return saved['data'], saved['market']
     panel = load_panel(data_dir, universes=(universe,), start=start, end=end, factor_file=factor_file, factor_groups=factor_groups,
-                       progress=progress)
+                       progress=progress, financial=financial)
     data, market = prepare(panel, universe, device=device), market_panel(panel, universe)
     if path is not None:
         _save(path, dict(data=data, market=market, key=key))
@@ -85,12 +99,13 @@ def load_universe(data_dir, universe: str, start=None, end=None, factor_file=Non
     return data, market
 
 def load_market(data_dir, universe: str, start=None, end=None, factor_file=None, factor_groups=None, cache_dir=None,
-                progress: bool = True) -> Panel:
+                progress: bool = True, financial=None) -> Panel:
     "The market panel of `load_universe` (prices, members, benchmark; no factors): from its own small cache file when there is one."
     factor_file, factor_groups = user_factor_files(Path(data_dir), factor_file, factor_groups)
-    path, _ = _cache_path(Path(data_dir), universe, start, end, factor_file, factor_groups, cache_dir)
+    fin = financial_file(data_dir, financial)
+    path, _ = _cache_path(Path(data_dir), universe, start, end, factor_file, factor_groups, cache_dir, fin)
     if path is not None and _market_path(path).exists(): return torch.load(_market_path(path), weights_only=False)['market']
-    return load_universe(data_dir, universe, start, end, factor_file, factor_groups, 'cpu', cache_dir, progress)[1]
+    return load_universe(data_dir, universe, start, end, factor_file, factor_groups, 'cpu', cache_dir, progress, financial)[1]
 
 def universe_folds(data: UniverseData, **kwargs) -> list[Fold]:
     "`e2eai.folds.make_folds` over the universe's calendar and its members per day (days with too few members dropped)."
@@ -124,15 +139,16 @@ def merge_markets(markets: list[Panel]) -> Panel:
 def train_run(data_dir, universe: str, method: str, fold: int, seed: int = 0, out_dir='runs/records', start=None, end=None,
               factor_file=None, factor_groups=None, device='auto', cache_dir=None, train: dict | None = None,
               model: dict | None = None, folds: dict | None = None, progress: bool = True, data: UniverseData | None = None,
-              save: bool = True) -> RunRecord:
+              save: bool = True, financial=None) -> RunRecord:
     """Train `method` on fold `fold` of `universe` in `data_dir` and save its run record under `out_dir`; returns the record.
     `data`: the universe already loaded (`load_universe`), so a caller that has it does not load it twice; `save=False`:
     the caller saves the record itself (once, after adding its metrics)."""
     dev = get_device(device)
-    if data is None: data, _ = load_universe(data_dir, universe, start, end, factor_file, factor_groups, dev, cache_dir, progress)
+    if data is None: data, _ = load_universe(data_dir, universe, start, end, factor_file, factor_groups, dev, cache_dir, progress, financial)
     by_j = {f.j: f for f in universe_folds(data, **(folds or {}))}
     if fold not in by_j: raise ValueError(f"{universe}: no fold {fold}; the folds are {sorted(by_j)}")
     rec = run_fold(method, data, by_j[fold], seed=seed, train={**(train or {}), 'progress': progress}, model=model,
-                   extra_config=dict(data_dir=str(data_dir), start=start, end=end))
+                   extra_config=dict(data_dir=str(data_dir), start=start, end=end,
+                                     financial=None if financial is None else str(financial)))
     if save: rec.save(Path(out_dir) / rec.name)
     return rec

@@ -11,6 +11,7 @@ import pandas as pd
 from tqdm import tqdm
 from .core import HORIZONS, Panel, ffill
 from .factors import compute_factors, read_factor_file
+from .fundamentals import fundamental_factors, read_pit
 
 # %% auto #0
 __all__ = ['DEAL_SOURCES', 'INDEX_OF', 'MARKET', 'REQUIRED_FIELDS', 'OPTIONAL_FIELDS', 'write_series', 'write_instruments',
@@ -227,8 +228,9 @@ def _read_fields(data_dir, codes, names, cal, s1, progress) -> dict:
     return {f: np.ascontiguousarray(v.T) for f, v in out.items()}
 
 def load_panel(data_dir, universes=('csi300',), start=None, end=None, factor_file=None, factor_groups=None,
-               horizons=HORIZONS, progress: bool = True, volume_is_raw: bool = True) -> Panel:
-    "Read the members of `universes` in `[start, end]` from a Qlib folder into a `Panel` with factors, deal price and labels."
+               horizons=HORIZONS, progress: bool = True, volume_is_raw: bool = True, financial=None) -> Panel:
+    """Read the members of `universes` in `[start, end]` from a Qlib folder into a `Panel` with factors, deal price and labels.
+    `financial`: a point-in-time file of quarterly reports (`e2eai.fundamentals.read_pit`) to add the fundamental factors from."""
     d = Path(data_dir); universes = [universes] if isinstance(universes, str) else list(universes)
     cal = read_calendar(d)
     s0, s1 = _window(cal, start, end, d / 'calendars/day.txt')
@@ -270,6 +272,9 @@ def load_panel(data_dir, universes=('csi300',), start=None, end=None, factor_fil
     if factor_file is not None:
         extra, n2, g2 = read_factor_file(factor_file, days, codes, factor_groups)
         factors = np.concatenate([factors, extra], -1); names += list(n2); groups += list(g2)
+    if financial is not None:
+        fund, n3, g3 = fundamental_factors(read_pit(financial), days, codes, _tail(raw['close'], s0), _tail(raw['factor'], s0), financial)
+        factors = np.concatenate([factors, fund], -1); names += n3; groups += g3
     # 5. price, tradability, labels, membership, industry, benchmarks on the window
     close, volume, price, src = (_tail(a, s0) for a in (raw['close'], raw['volume'], price, src))
     price_days = {s: int((src == i).sum()) for i, s in enumerate(DEAL_SOURCES) if i}    # stock-days of the window by source
@@ -286,7 +291,7 @@ def load_panel(data_dir, universes=('csi300',), start=None, end=None, factor_fil
     member = {u: membership(inst[u], days, codes) for u in universes}
     meta = dict(data_dir=str(d), start=str(days[0]), end=str(days[-1]), requested=(start, end), universes=universes,
                 missing_codes={u: len(m) for u, m in missing.items()}, missing_code_list=missing,
-                missing_codes_total=len(set().union(*missing.values())), warmup_days=s0,
+                missing_codes_total=len(set().union(*missing.values())), warmup_days=s0, financial=None if financial is None else str(financial),
                 nan_volume_days=int((np.isfinite(close) & np.isnan(volume)).sum()),
                 member_days_without_close={u: int((m & ~np.isfinite(close)).sum()) for u, m in member.items()},
                 unknown_industry=n_unknown, benchmarks=bench, optional_fields=opt, deal_price_days=price_days,

@@ -118,7 +118,8 @@ def pick_folds(folds: list, which) -> list[int]:
     return list(which)
 
 def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke', workers: int = 1, device: str = 'auto',
-              methods=None, start=None, end=None, figures_dir=None, assemble: bool = True, progress: bool = True, **overrides) -> pd.DataFrame:
+              methods=None, start=None, end=None, figures_dir=None, assemble: bool = True, progress: bool = True, financial=None,
+              **overrides) -> pd.DataFrame:
     "Run the grid of `profile` (fields overridable) with papermill into `out`, then assemble Table 1 and Fig. 2–3 into `figures_dir` (default `out/figures`)."
     from e2eai.experiment import load_universe, universe_folds
     from e2eai.methods import METHODS
@@ -129,10 +130,10 @@ def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke',
     methods = tuple(methods or METHODS)
     folds = {}
     for u in p['universes']:                      # prepare each universe once; the runs read the cache
-        data, _ = load_universe(data_dir, u, start, end, cache_dir=out / 'cache', progress=progress)
+        data, _ = load_universe(data_dir, u, start, end, cache_dir=out / 'cache', progress=progress, financial=financial)
         folds[u] = pick_folds(universe_folds(data), p['folds'])
     jobs = make_jobs(p['universes'], folds, methods, p['seeds'], DETERMINISTIC)
-    params = dict(data_dir=str(data_dir), cache_dir=str(out / 'cache'), device=device, start=start, end=end,
+    params = dict(data_dir=str(data_dir), cache_dir=str(out / 'cache'), device=device, start=start, end=end, financial=financial,
                   threads=p.get('threads', 1),             # fixed by the profile, not by --workers: results must not depend on it
                   train=dict(p['train']), model=dict(p.get('model', {})), backtest=dict(p.get('backtest', {})))
     t0 = time.time()
@@ -144,6 +145,6 @@ def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke',
         for nb in ('table1', 'figures'):
             pm.execute_notebook(str(experiments_dir() / f'{nb}.ipynb'), str(out / 'notebooks' / f'{nb}.ipynb'), progress_bar=False,
                                 extra_arguments=_QUIET_KERNEL,
-                                parameters=dict(run_dir=str(out), data_dir=str(data_dir), start=start, end=end,
+                                parameters=dict(run_dir=str(out), data_dir=str(data_dir), start=start, end=end, financial=financial,
                                                 figures_dir=str(figures_dir), backtest=params['backtest'], smoke=False))
     return status
