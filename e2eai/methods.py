@@ -19,7 +19,7 @@ from .portfolio import PortfolioAttention
 from .losses import ic_loss, portfolio_return_loss, weight_cap_loss
 from .model import E2EAI, E2EAIConfig
 from .baselines import SignalOutput, LinearModel, EqualWeightModel, LightGBMConfig, LightGBMModel, factor_ic_stats, rule_of_thumb
-from .train import TrainConfig, fit, predict, seed_everything
+from .train import TrainConfig, fit, predict, seed_everything, signal_rank_ic
 from .records import RunRecord
 
 # %% auto #0
@@ -137,6 +137,7 @@ def run_fold(method: str, data: UniverseData, fold: Fold, seed: int = 0, train: 
             ptcfg = dataclasses.replace(tcfg, valid_metric='loss')                   # the frozen scorer's Rank IC cannot move:
             history = pd.concat([history.assign(stage='model'),                      # the portfolio stops on its own L_p
                                  fit(net, used, fold, ptcfg).assign(stage='portfolio')], ignore_index=True)
+    config['valid'] = signal_rank_ic(net, used, fold.valid)                         # every method's validation score, one definition
     out = predict(net, used, fold.test)
     config['seconds'] = round(time.time() - t0, 1)
     names, groups = used.factor_names, used.factor_groups

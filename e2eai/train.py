@@ -15,7 +15,8 @@ from .batch import UniverseData, iterate_batches, batch_to_panel_arrays
 from .folds import Fold
 
 # %% auto #0
-__all__ = ['VALID_METRICS', 'TrainConfig', 'seed_everything', 'NonFiniteLossError', 'planted_panel', 'validate', 'predict', 'fit']
+__all__ = ['VALID_METRICS', 'TrainConfig', 'seed_everything', 'NonFiniteLossError', 'planted_panel', 'validate', 'signal_rank_ic',
+           'predict', 'fit']
 
 # %% ../nbs/16_train.ipynb #833b5dde
 VALID_METRICS = ('loss', 'rank_ic')
@@ -82,13 +83,25 @@ def validate(model, data: UniverseData, days, batch_days: int = 32) -> dict:
         out = model(b)
         for k, v in model.loss(out, b).items(): sums[k] = sums.get(k, 0.) + v.item() * len(b.days)
         n += len(b.days)
-        ok = (b.y_mask & b.mask[..., None]).transpose(1, 2)
-        ics.append(masked_rank_ic(_directed(out).transpose(1, 2), b.y.transpose(1, 2), ok, undefined=torch.nan))
-    res = {k: v / max(n, 1) for k, v in sums.items()}
-    ics = torch.cat(ics) if ics else torch.full((1, len(data.horizons)), torch.nan)       # [days, K]
-    res['rank_ic'] = ics.nanmean().item()
-    res.update({f'rank_ic_{h}': v.item() for h, v in zip(data.horizons, ics.nanmean(0))})
-    return res
+        ics.append(_batch_rank_ic(out, b))
+    return {**{k: v / max(n, 1) for k, v in sums.items()}, **_rank_ic_summary(ics, data.horizons)}
+
+def _batch_rank_ic(out, b) -> torch.Tensor:
+    "Rank IC `[B, K]` of a batch's directed deep factors with its labels, over members with a label (NaN where undefined)."
+    ok = (b.y_mask & b.mask[..., None]).transpose(1, 2)
+    return masked_rank_ic(_directed(out).transpose(1, 2), b.y.transpose(1, 2), ok, undefined=torch.nan)
+
+def _rank_ic_summary(ics: list, horizons) -> dict:
+    "`rank_ic` (over every day and horizon) and `rank_ic_{h}` (per horizon) from per-batch `[B, K]` Rank ICs."
+    ics = torch.cat(ics) if ics else torch.full((1, len(horizons)), torch.nan)       # [days, K]
+    return {'rank_ic': ics.nanmean().item(), **{f'rank_ic_{h}': v.item() for h, v in zip(horizons, ics.nanmean(0))}}
+
+@torch.no_grad()
+def signal_rank_ic(model, data: UniverseData, days, batch_days: int = 32) -> dict:
+    """`validate`'s Rank IC of the directed deep factors on `days` for any method's model (no loss needed: Linear,
+    LightGBM and EW too): `rank_ic` over every horizon and day, `rank_ic_{k}` per horizon k."""
+    if hasattr(model, 'eval'): model.eval()
+    return _rank_ic_summary([_batch_rank_ic(model(b), b) for b in iterate_batches(data, days, batch_days)], data.horizons)
 
 @torch.no_grad()
 def predict(model, data: UniverseData, days, batch_days: int = 32) -> dict:
