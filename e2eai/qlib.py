@@ -274,6 +274,7 @@ def load_panel(data_dir, universes=('csi300',), start=None, end=None, factor_fil
         factors = np.concatenate([factors, extra], -1); names += list(n2); groups += list(g2)
     if financial is not None:
         fund, n3, g3 = fundamental_factors(read_pit(financial), days, codes, _tail(raw['close'], s0), _tail(raw['factor'], s0), financial)
+        n3 = [f'{n}_pit' if n in names else n for n in n3]                     # a user factor of the same name keeps its name
         factors = np.concatenate([factors, fund], -1); names += n3; groups += g3
     # 5. price, tradability, labels, membership, industry, benchmarks on the window
     close, volume, price, src = (_tail(a, s0) for a in (raw['close'], raw['volume'], price, src))

@@ -6,13 +6,13 @@
 from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-import json
+import json, os, shutil, tempfile, uuid, zipfile
 import numpy as np
 import pandas as pd
 from .core import HORIZONS
 
 # %% auto #0
-__all__ = ['RunRecord', 'run_name', 'is_finished', 'concat_records', 'complete_folds']
+__all__ = ['RunRecord', 'run_name', 'record_problem', 'is_finished', 'find_records', 'concat_records', 'complete_folds']
 
 # %% ../nbs/07_records.ipynb #92328745
 _ARRAYS = ('deep', 'approx', 'weights', 'attention', 'selection', 'dir_factor', 'dir_deep')
@@ -54,40 +54,84 @@ class RunRecord:
         return f"RunRecord({self.name}: {len(self.dates)} test days, {len(self.codes)} stocks, horizons={self.horizons})"
 
     def save(self, path) -> Path:
-        "Write `config.json`, `history.csv`, `metrics.json` and `outputs.npz` into folder `path`; `outputs.npz` last, so its presence means complete."
-        path = Path(path); path.mkdir(parents=True, exist_ok=True)
-        (path / 'config.json').write_text(json.dumps(self.config, indent=1, default=str))
-        self.history.to_csv(path / 'history.csv', index=False)
-        (path / 'metrics.json').write_text(json.dumps(self.metrics, indent=1, default=str))
-        arrays = {k: getattr(self, k) for k in _ARRAYS if getattr(self, k) is not None}
-        tmp = path / 'outputs.tmp.npz'
-        np.savez_compressed(tmp, dates=self.dates.astype('datetime64[D]').astype('int64'), codes=self.codes.astype(str),
-                            horizons=np.asarray(self.horizons), factor_names=np.asarray(self.factor_names, dtype=str),
-                            factor_groups=np.asarray(self.factor_groups, dtype=str), **arrays)
-        tmp.replace(path / 'outputs.npz')
+        """Write the record into folder `path` as one unit: `config.json`, `history.csv`, `metrics.json` and `outputs.npz`
+        go into a fresh temporary folder beside it, each fsync'ed, which is then renamed into place (a record already there
+        is replaced). A reader sees the old record, the new one or none, never a part of one."""
+        path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f'.{path.name}.tmp-', dir=path.parent))    # unique: two writers never share it
+        try:
+            self._write(tmp)
+            old = path.with_name(f'.{path.name}.old-{uuid.uuid4().hex[:8]}')
+            if path.exists(): path.rename(old)
+            tmp.rename(path)
+            _fsync(path.parent)
+            shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         return path
+
+    def _write(self, d: Path):
+        "The four files of the record into folder `d`, each flushed to disk."
+        _write_file(d / 'config.json', lambda f: f.write(json.dumps(self.config, indent=1, default=str).encode()))
+        _write_file(d / 'history.csv', lambda f: self.history.to_csv(f, index=False))
+        _write_file(d / 'metrics.json', lambda f: f.write(json.dumps(self.metrics, indent=1, default=str).encode()))
+        arrays = {k: getattr(self, k) for k in _ARRAYS if getattr(self, k) is not None}
+        _write_file(d / 'outputs.npz', lambda f: np.savez_compressed(
+            f, dates=self.dates.astype('datetime64[D]').astype('int64'), codes=self.codes.astype(str), horizons=np.asarray(self.horizons),
+            factor_names=np.asarray(self.factor_names, dtype=str), factor_groups=np.asarray(self.factor_groups, dtype=str), **arrays))
+        _fsync(d)
 
     @classmethod
     def load(cls, path) -> 'RunRecord':
-        "Read a record written by `save`."
+        "Read a record written by `save`; a damaged one is a one-line error naming its folder and what is wrong."
         path = Path(path)
         if not (path / 'outputs.npz').exists(): raise FileNotFoundError(f"{path}: no outputs.npz, so not a finished run record")
-        z = np.load(path / 'outputs.npz')
-        hist = path / 'history.csv'
-        history = pd.read_csv(hist) if hist.exists() and hist.stat().st_size > 1 else pd.DataFrame()
-        metrics = json.loads((path / 'metrics.json').read_text()) if (path / 'metrics.json').exists() else {}
-        return cls(config=json.loads((path / 'config.json').read_text()), dates=z['dates'].astype('datetime64[D]'),
-                   codes=z['codes'], horizons=tuple(int(h) for h in z['horizons']), factor_names=list(z['factor_names']),
-                   factor_groups=list(z['factor_groups']), history=history, metrics=metrics,
-                   **{k: z[k] for k in _ARRAYS if k in z.files})
+        try:
+            with np.load(path / 'outputs.npz') as z: arrays = {k: z[k] for k in z.files}       # reading checks each array's CRC
+            hist = path / 'history.csv'
+            history = pd.read_csv(hist) if hist.exists() and hist.stat().st_size > 1 else pd.DataFrame()
+            metrics = json.loads((path / 'metrics.json').read_text())
+            config = json.loads((path / 'config.json').read_text())
+            return cls(config=config, dates=arrays['dates'].astype('datetime64[D]'), codes=arrays['codes'],
+                       horizons=tuple(int(h) for h in arrays['horizons']), factor_names=list(arrays['factor_names']),
+                       factor_groups=list(arrays['factor_groups']), history=history, metrics=metrics,
+                       **{k: arrays[k] for k in _ARRAYS if k in arrays})
+        except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile, pd.errors.ParserError) as e:
+            raise ValueError(f"{path}: damaged run record ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else 'no detail'})") from None
 
 def run_name(universe, method, fold, seed) -> str:
     "The relative folder of a run inside a run folder: `<universe>/<method>/seed<seed>/fold<fold>`."
     return f"{universe}/{method}/seed{int(seed)}/fold{int(fold):02d}"
 
+def _write_file(path: Path, write):
+    "Call `write(f)` on `path` opened for binary writing, then flush it to disk."
+    with open(path, 'wb') as f:
+        write(f); f.flush(); os.fsync(f.fileno())
+
+def _fsync(folder: Path):
+    "Flush a folder's entries (a rename in it) to disk, where the platform allows it."
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError: return                                                  # e.g. Windows: folders cannot be opened
+    try: os.fsync(fd)
+    except OSError: pass
+    finally: os.close(fd)
+
+def record_problem(path) -> str | None:
+    "What keeps the record in folder `path` from loading ('absent' when there is none); None when it loads."
+    if not (Path(path) / 'outputs.npz').exists(): return 'absent'
+    try: RunRecord.load(path)
+    except ValueError as e: return str(e)
+    return None
+
 def is_finished(root, universe, method, fold, seed) -> bool:
-    "Whether the run's record exists (what makes a sweep resumable)."
-    return (Path(root) / run_name(universe, method, fold, seed) / 'outputs.npz').exists()
+    "Whether the run's record exists and loads (what makes a sweep resumable)."
+    return record_problem(Path(root) / run_name(universe, method, fold, seed)) is None
+
+def find_records(root) -> list[Path]:
+    "The folders of the run records under `root` (`<universe>/<method>/seed<s>/fold<j>`), sorted; temporary folders are not records."
+    return sorted(p.parent for p in Path(root).glob('*/*/seed*/fold*/outputs.npz'))
 
 # %% ../nbs/07_records.ipynb #164f1e5c
 def concat_records(records: list) -> RunRecord:

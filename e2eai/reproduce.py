@@ -4,13 +4,14 @@
 
 # %% ../nbs/40_reproduce.ipynb #82309875
 from __future__ import annotations
-import time
+import os, socket, threading, time, warnings
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
-from .records import run_name, is_finished
+from .records import run_name, record_problem
 
 # %% auto #0
 __all__ = ['PROFILES', 'TUNED', 'DETERMINISTIC', 'Job', 'make_jobs', 'run_grid', 'method_params', 'experiments_dir', 'pick_folds',
@@ -39,13 +40,58 @@ def make_jobs(universes, folds, methods, seeds, deterministic=()) -> list[Job]:
             for i in range(depth) for u in universes if i < len(folds[u]) for m in methods]
 
 def _unfinished(job: Job, records: Path) -> Job | None:
-    "The job with only its seeds whose record is missing (None when all are there)."
-    left = tuple(s for s in job.seeds if not is_finished(records, job.universe, job.method, job.fold, s))
-    return Job(job.universe, job.fold, job.method, left) if left else None
+    "The job with only its seeds whose record is missing or damaged (None when all load); a damaged one is named."
+    left = []
+    for s in job.seeds:
+        problem = record_problem(records / run_name(job.universe, job.method, job.fold, s))
+        if problem not in (None, 'absent'): warnings.warn(f"{problem}: it is run again")
+        if problem is not None: left.append(s)
+    return Job(job.universe, job.fold, job.method, tuple(left)) if left else None
+
+@contextmanager
+def _job_lock(out: Path, job: Job):
+    """Hold `out/locks/<job>.lock` (created exclusively, holding pid and host) while the job runs: yields False when a live
+    process holds it, so two commands on one run folder never run a job twice. A dead holder's lock is taken over."""
+    path = out / 'locks' / f"{job.name.replace('/', '__')}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mine = path.with_name(f'.{path.name}.{os.getpid()}.{threading.get_ident()}')
+    mine.write_text(f"{os.getpid()} {socket.gethostname()}")                  # written whole before it becomes the lock
+    try:
+        for _ in range(2):
+            try: os.link(mine, path)                                          # atomic, and fails when the lock exists
+            except FileExistsError:
+                if _holder_alive(path):
+                    yield False
+                    return
+                path.unlink(missing_ok=True)
+                continue
+            try: yield True
+            finally: path.unlink(missing_ok=True)
+            return
+        yield False
+    finally: mine.unlink(missing_ok=True)
+
+def _holder_alive(lock: Path) -> bool:
+    "Whether the process that wrote `lock` still runs (a lock from another host is taken as alive)."
+    try: pid, host = lock.read_text().split()
+    except (OSError, ValueError): return False                                # vanished: released meanwhile
+    if host != socket.gethostname(): return True
+    try: os.kill(int(pid), 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
 
 _QUIET_KERNEL = ['--IPKernelApp.log_level=ERROR']   # each local kernel's "running over TCP without encryption" warning would bury the bar
 
 def _execute(job: Job, notebook: Path, out: Path, params: dict, kernel_name: str | None) -> dict:
+    "Run one job under its lock: 'done', 'failed', 'cached' (finished meanwhile) or 'running elsewhere'."
+    with _job_lock(out, job) as mine:
+        if not mine: return dict(run=job.name, status='running elsewhere', seconds=0., error='', notebook='', records=';'.join(job.runs))
+        left = _unfinished(job, out / 'records')                                  # another command may have just finished it
+        if left is None: return dict(run=job.name, status='cached', seconds=0., error='', notebook='', records=';'.join(job.runs))
+        return _papermill(left, notebook, out, params, kernel_name)
+
+def _papermill(job: Job, notebook: Path, out: Path, params: dict, kernel_name: str | None) -> dict:
     import papermill as pm
     nb_out = out / 'notebooks' / f"{job.name.replace('/', '__')}.ipynb"
     nb_out.parent.mkdir(parents=True, exist_ok=True)
@@ -76,9 +122,24 @@ def run_grid(jobs: list[Job], notebook, out, params: dict | None = None, workers
             r = f.result(); rows.append(r); bar.update()
             if r['status'] == 'failed': bar.write(f"FAILED {r['run']}: {r['error']} (see {r['notebook']})")
     status = pd.DataFrame(rows).sort_values('run', ignore_index=True)
-    out.mkdir(parents=True, exist_ok=True)
-    status.to_csv(out / 'grid_status.csv', index=False)
+    _merge_status(out, status)
     return status
+
+def _merge_status(out: Path, status: pd.DataFrame):
+    """Fold this command's rows into `out/grid_status.csv` under a file lock, so two commands on one folder both count:
+    a job's newest row wins, except that 'cached' or 'running elsewhere' never hides the row of the command that ran it."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / 'grid_status.csv'
+    with open(out / '.grid_status.lock', 'w') as lock:
+        try:
+            import fcntl; fcntl.flock(lock, fcntl.LOCK_EX)
+        except ImportError: pass                                             # Windows: no flock; one command at a time there
+        old = pd.read_csv(path, keep_default_na=False) if path.exists() else status.iloc[:0]
+        both = pd.concat([old, status], ignore_index=True)                  # newest last
+        rank = both.status.map({'running elsewhere': 0, 'cached': 1}).fillna(2)  # done / failed: the command that ran it
+        both = both.assign(_rank=rank, _order=range(len(both))).sort_values(['run', '_rank', '_order'])
+        merged = both.drop_duplicates('run', keep='last').drop(columns=['_rank', '_order']).reset_index(drop=True)
+        tmp = path.with_name(f'.grid_status.{os.getpid()}.csv'); merged.to_csv(tmp, index=False); tmp.replace(path)
 
 # %% ../nbs/40_reproduce.ipynb #42f3f35d
 PROFILES = dict(

@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 from scipy.signal import lfilter
 from .qlib import write_series, write_instruments
+from .fundamentals import PIT_COLUMNS
 
 # %% auto #0
-__all__ = ['INDUSTRIES', 'FINANCIALS', 'FACTORS', 'NOISE_FACTORS', 'PLANTED_WEIGHTS', 'TIERS', 'PRESETS', 'FIELDS',
-           'planted_signal', 'SyntheticConfig', 'SyntheticMarket', 'simulate_market', 'write_market',
+__all__ = ['INDUSTRIES', 'FINANCIALS', 'FACTORS', 'NOISE_FACTORS', 'PLANTED_WEIGHTS', 'TIERS', 'PRESETS', 'PIT_FIELDS', 'FIELDS',
+           'planted_signal', 'SyntheticConfig', 'SyntheticMarket', 'simulate_market', 'pit_table', 'write_market',
            'write_synthetic_market', 'make_sample']
 
 # %% ../nbs/03_synthetic.ipynb #9c43a881
@@ -121,6 +122,7 @@ class SyntheticMarket:
     factor_names: list
     factor_groups: list
     alpha: np.ndarray        # [T, N] planted expected log return of day t+1, known at the close of t
+    reports: pd.DataFrame    # one row per published report: code, day (index), date, period (YYYYQQ), the PIT_FIELDS
     config: SyntheticConfig
     seed: int
 
@@ -159,6 +161,25 @@ def _spells(rng, starts, mean_short=2, mean_long=20, p_long=.25):
     d = np.zeros((T + 1, N), int)
     np.add.at(d, (st, si), 1); np.add.at(d, (np.minimum(st + length, T), si), -1)
     return np.cumsum(d, 0)[:T] > 0
+
+PIT_FIELDS = ('epsTTM', 'totalShare', 'liqaShare', 'roeAvg', 'npMargin', 'CFOToOR', 'liabilityToAsset', 'YOYNI', 'YOYEPSBasic', 'YOYEquity')
+
+def _last_quarter(days: np.ndarray) -> np.ndarray:
+    "The quarter `YYYYQQ` that ended most recently strictly before each of `days` (datetime64[D])."
+    q = days.astype('datetime64[M]').astype(np.int64) // 3 - 1             # quarters since 1970 Q1, the one before the day's
+    return (1970 + q // 4) * 100 + q % 4 + 1
+
+def _reports(dates, codes, pub, fund, ep, shares, raw_close) -> pd.DataFrame:
+    "One row per report published (`pub [T, N]`), by code and day: what the stock's `fund`, `ep` `[T, N]` say that day, as PIT fields."
+    n, t = np.nonzero(pub.T)
+    f = {k: v[t, n] for k, v in fund.items()}
+    period = _last_quarter(dates[t])
+    margin = f['roe'] * (1 - f['debt_to_assets']) / f['asset_turnover']      # DuPont: ROE = margin x turnover x assets / equity
+    return pd.DataFrame({'code': codes[n], 'day': t, 'date': dates[t].astype('datetime64[ns]'), 'period': period.astype(np.int64),
+                         'epsTTM': ep[t, n] * raw_close[t, n], 'totalShare': np.round(shares[t, n]),
+                         'liqaShare': np.round(shares[t, n] * f['float_ratio']), 'roeAvg': f['roe'] * (period % 100) / 4,
+                         'npMargin': margin, 'CFOToOR': margin * (1 + f['capex_growth']), 'liabilityToAsset': f['debt_to_assets'],
+                         'YOYNI': f['profit_growth'], 'YOYEPSBasic': f['profit_growth'], 'YOYEquity': .6 * f['roe']})
 
 # %% ../nbs/03_synthetic.ipynb #af9d0826
 def _tiers(c: SyntheticConfig, dates, listed, first, log_mcap):
@@ -311,15 +332,20 @@ def simulate_market(config: SyntheticConfig | None = None, seed: int = 0) -> Syn
     gap |= ~listed[:, :, None]
     # like cn_qlib, the market as written holds the stocks that are in some tier at some time
     k = np.flatnonzero(np.any([m.any(0) for m in member.values()], 0))
+    # the quarterly reports of the kept stocks, published on the days their fundamentals change (no random draw here)
+    pub = (listed & (report_day == tt))[:, k]
+    reports = _reports(dates, codes[k], pub, {f: v[:, k] for f, v in fund.items()}, X[:, k, col['ep']], shares[:, k],
+                       (close_px / factor)[:, k])
     return SyntheticMarket(dates=dates, codes=codes[k], industry=industry[k], first=first[k], last=last[k],
                            fields={f: v[:, k] for f, v in fields.items()}, suspended=suspended[:, k],
                            member={u: m[:, k] for u, m in member.items()}, index=index,
                            factors=np.where(gap, np.nan, X)[:, k].astype('float32'), factor_names=names,
-                           factor_groups=[FACTORS[n][0] for n in names], alpha=alpha[:, k], config=c, seed=seed)
+                           factor_groups=[FACTORS[n][0] for n in names], alpha=alpha[:, k], reports=reports,
+                           config=c, seed=seed)
 
 # %% ../nbs/03_synthetic.ipynb #088b1be6
 FIELDS = ('close', 'high', 'low', 'volume', 'factor')
-_OWN = ('calendars', 'instruments', 'features', 'industry.csv', 'factors.parquet', 'factor_groups.csv', 'synthetic.json')
+_OWN = ('calendars', 'instruments', 'features', 'industry.csv', 'factors.parquet', 'factor_groups.csv', 'financial', 'synthetic.json')
 
 def _spans(member: np.ndarray, period_start: np.ndarray):
     "(stock, first day, last day) of each run of membership, cut at the first day of every half-year: `[S]` arrays each."
@@ -333,8 +359,14 @@ def _spans(member: np.ndarray, period_start: np.ndarray):
     order = np.lexsort((si[a], st[a]))                                     # lines by start day, then code
     return si[a][order], st[a][order], et[b][order]
 
+def pit_table(reports: pd.DataFrame) -> pd.DataFrame:
+    "`SyntheticMarket.reports` in the long point-in-time format of `e2eai.fundamentals.read_pit`, sorted by symbol, date, period, field."
+    long = reports.melt(id_vars=['code', 'date', 'period'], value_vars=list(PIT_FIELDS), var_name='field', value_name='value')
+    long = long.rename(columns={'code': 'symbol'}).astype({'date': 'datetime64[us]', 'period': np.int64, 'field': str, 'value': np.float64})
+    return long.sort_values(['symbol', 'date', 'period', 'field'], kind='stable').reset_index(drop=True)[list(PIT_COLUMNS)]
+
 def write_market(market: SyntheticMarket, out_dir) -> Path:
-    "Write `market` to `out_dir` in Qlib's on-disk format, with `factors.parquet` and `factor_groups.csv`."
+    "Write `market` to `out_dir` in Qlib's on-disk format, with `factors.parquet`, `factor_groups.csv` and `financial/financial_pit.parquet`."
     out = Path(out_dir)
     if out.exists() and any(out.iterdir()):
         if not (out / 'synthetic.json').exists():
@@ -343,7 +375,7 @@ def write_market(market: SyntheticMarket, out_dir) -> Path:
             p = out / name
             if p.is_dir(): shutil.rmtree(p)
             elif p.exists(): p.unlink()
-    for d in ('calendars', 'instruments', 'features'): (out / d).mkdir(parents=True, exist_ok=True)
+    for d in ('calendars', 'instruments', 'features', 'financial'): (out / d).mkdir(parents=True, exist_ok=True)
     m, day = market, market.dates.astype(str)
     (out / 'calendars/day.txt').write_text(''.join(d + '\n' for d in day))
     starts = _half_year_starts(m.dates)
@@ -361,6 +393,7 @@ def write_market(market: SyntheticMarket, out_dir) -> Path:
                          **{n: m.factors[dy, st, j] for j, n in enumerate(m.factor_names)}})
     rows.to_parquet(out / 'factors.parquet', index=False, compression='zstd')
     pd.DataFrame({'factor': m.factor_names, 'group': m.factor_groups}).to_csv(out / 'factor_groups.csv', index=False)
+    pit_table(m.reports).to_parquet(out / 'financial/financial_pit.parquet', index=False, compression='zstd')
     meta = dict(seed=m.seed, config=asdict(m.config), factors={n: dict(group=g, role=r) for n, (g, r) in FACTORS.items()},
                 planted_weights=PLANTED_WEIGHTS, signal='alpha[t] = signal * idio_vol * planted_signal(factors[t]) moves day t+1',
                 industries={k: dict(growth_sign=v[0]) for k, v in INDUSTRIES.items()})
@@ -409,6 +442,7 @@ features/sh000300, sh000905, sh000852   the tier indices (float-cap weighted), f
 industry.csv                      code,industry,source (source = synthetic)
 factors.parquet                   user factors, long format: date, code, {', '.join(m.factor_names)}
 factor_groups.csv                 factor,group
+financial/financial_pit.parquet   quarterly reports, point-in-time long format: symbol, date, period, field, value
 synthetic.json                    seed, configuration, planted roles
 ```
 
@@ -430,6 +464,11 @@ synthetic.json                    seed, configuration, planted roles
 The expected log return of day t+1 is `signal x idiosyncratic volatility x g(factors at t)` with `signal = {m.config.signal}`
 and `g = e2eai.synthetic.planted_signal` (weights {PLANTED_WEIGHTS}); growth's sign by industry is
 { {k: v[0] for k, v in INDUSTRIES.items()} }.
+
+`financial/financial_pit.parquet` holds {len(m.reports)} quarterly reports in the point-in-time format of `e2eai.fundamentals.read_pit`
+({', '.join(PIT_FIELDS)}; baostock's units):
+the same fundamentals as `factors.parquet`, published on the report days on which those change.
+`e2eai data-info --data data_samples --financial` (or `--financial` on `train` and `reproduce`) adds the fundamental factors.
 """
 
 def make_sample(out_dir='data_samples', seed: int = 0) -> Path:
