@@ -4,7 +4,7 @@
 
 # %% ../nbs/32_experiment.ipynb #69ef8633
 from __future__ import annotations
-import hashlib, json, os
+import dataclasses, hashlib, json, os
 from pathlib import Path
 import numpy as np
 import torch
@@ -43,7 +43,7 @@ def market_panel(panel: Panel, universe: str) -> Panel:
     p = panel.universe(universe)
     return Panel(**{**p.__dict__, 'factors': np.empty((*p.price.shape, 0), 'float32'), 'factor_names': [], 'factor_groups': []})
 
-CACHE_VERSION = 2   # bumped whenever load_panel or prepare change what they make from the same files (2: deal price gaps filled)
+CACHE_VERSION = 3   # bumped whenever the cache's content or format changes (2: deal price gaps filled; 3: plain tensors, no pickle)
 
 def data_fingerprint(data_dir: Path, universe: str, *files) -> str:
     "A hash of the sizes and mtimes of every file a universe's panel is read from (calendar, instruments, industry, features, `files`)."
@@ -73,9 +73,47 @@ def _cache_path(data_dir: Path, universe, start, end, factor_file, factor_groups
 def _market_path(path: Path) -> Path: return path.with_suffix('.market.pt')
 
 def _save(path: Path, obj):
-    "torch.save through a temporary file renamed into place."
+    "torch.save of `obj` as plain tensors and containers (`_encode`) through a temporary file renamed into place."
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f'.{os.getpid()}.tmp'); torch.save(obj, tmp); tmp.replace(path)
+    tmp = path.with_suffix(f'.{os.getpid()}.tmp'); torch.save(_encode(obj), tmp); tmp.replace(path)
+
+def _load(path: Path, device='cpu'):
+    "A cache file written by `_save`, read with `weights_only=True`: a file that holds anything but tensors and containers is refused."
+    try: state = torch.load(path, map_location=get_device(device), weights_only=True)
+    except Exception as e:
+        raise ValueError(f"{path}: not a cache file this version wrote ({type(e).__name__}); delete it and it is rebuilt") from None
+    return _decode(state)
+
+_CLASSES = {'Panel': Panel, 'UniverseData': UniverseData}               # the only classes a cache file can name
+
+def _encode(o):
+    "Panels, prepared universes and numpy arrays as tensors, lists and dicts, which `torch.load(weights_only=True)` reads without code."
+    if type(o).__name__ in _CLASSES and dataclasses.is_dataclass(o):
+        return {'__class__': type(o).__name__, **{f.name: _encode(getattr(o, f.name)) for f in dataclasses.fields(o)}}
+    if isinstance(o, torch.Tensor): return o.detach().cpu()
+    if isinstance(o, np.ndarray):
+        if o.dtype.kind == 'M': return {'__array__': str(o.dtype), 'v': torch.from_numpy(o.astype('int64'))}
+        if o.dtype.kind in 'USO': return {'__array__': 'str', 'v': o.astype(str).tolist()}
+        return {'__array__': 'num', 'v': torch.from_numpy(np.ascontiguousarray(o))}
+    if isinstance(o, np.generic): return o.item()
+    if isinstance(o, dict): return {k: _encode(v) for k, v in o.items()}
+    if isinstance(o, tuple): return {'__tuple__': [_encode(v) for v in o]}
+    if isinstance(o, list): return [_encode(v) for v in o]
+    if isinstance(o, Path): return str(o)
+    return o
+
+def _decode(o):
+    "The inverse of `_encode`."
+    if isinstance(o, list): return [_decode(v) for v in o]
+    if not isinstance(o, dict): return o
+    if '__class__' in o:
+        return _CLASSES[o['__class__']](**{k: _decode(v) for k, v in o.items() if k != '__class__'})
+    if '__tuple__' in o: return tuple(_decode(v) for v in o['__tuple__'])
+    if '__array__' in o:
+        kind, v = o['__array__'], o['v']
+        if kind == 'str': return np.array(v, dtype=str)
+        return v.cpu().numpy() if kind == 'num' else v.cpu().numpy().astype(kind)
+    return {k: _decode(v) for k, v in o.items()}
 
 def load_universe(data_dir, universe: str, start=None, end=None, factor_file=None, factor_groups=None,
                   device='cpu', cache_dir=None, progress: bool = True, financial=None) -> tuple[UniverseData, Panel]:
@@ -87,7 +125,7 @@ def load_universe(data_dir, universe: str, start=None, end=None, factor_file=Non
     financial = financial_file(data_dir, financial)
     path, key = _cache_path(data_dir, universe, start, end, factor_file, factor_groups, cache_dir, financial)
     if path is not None and path.exists():
-        saved = torch.load(path, map_location=get_device(device), weights_only=False)
+        saved = _load(path, device)
         if not _market_path(path).exists(): _save(_market_path(path), dict(market=saved['market'], key=key))
         return saved['data'], saved['market']
     panel = load_panel(data_dir, universes=(universe,), start=start, end=end, factor_file=factor_file, factor_groups=factor_groups,
@@ -104,7 +142,7 @@ def load_market(data_dir, universe: str, start=None, end=None, factor_file=None,
     factor_file, factor_groups = user_factor_files(Path(data_dir), factor_file, factor_groups)
     fin = financial_file(data_dir, financial)
     path, _ = _cache_path(Path(data_dir), universe, start, end, factor_file, factor_groups, cache_dir, fin)
-    if path is not None and _market_path(path).exists(): return torch.load(_market_path(path), weights_only=False)['market']
+    if path is not None and _market_path(path).exists(): return _load(_market_path(path))['market']
     return load_universe(data_dir, universe, start, end, factor_file, factor_groups, 'cpu', cache_dir, progress, financial)[1]
 
 def universe_folds(data: UniverseData, **kwargs) -> list[Fold]:
