@@ -13,7 +13,7 @@ from .core import Panel, ffill, masked_rank
 # %% auto #0
 __all__ = ['ANN', 'BacktestConfig', 'Market', 'market', 'deal_returns', 'limit_moves', 'benchmark_returns', 'compact',
            'exposure_groups', 'Backtest', 'max_drawdown', 'portfolio_metrics', 'simulate', 'rebalance_days',
-           'backtest_signal', 'backtest_weights', 'horizon_index', 'record_array']
+           'backtest_signal', 'backtest_weights', 'horizon_index', 'record_array', 'record_signal']
 
 # %% ../nbs/20_backtest.ipynb #73a29925
 ANN = 252  # trading days per year
@@ -294,3 +294,12 @@ def record_array(record, m: Market, name: str = 'deep', horizon: int | None = No
     a = getattr(record, name)
     if a is None: raise ValueError(f"run record {record.config.get('method')}/{record.config.get('universe')} has no {name!r} output")
     return m.align(a[..., k], record.dates, record.codes)
+
+def record_signal(record, m: Market, which: str = 'deep', horizon: int | None = None) -> np.ndarray:
+    """The directed signal of a record's output `which` ('deep' or 'approx') on market `m`'s grid: `[T, N, K]`, `[T, N]` at one `horizon`.
+
+    s_{t,i,k} = d_{f,k}(t) · x_{t,i,k}, with d_{f,k}(t) the direction in force on day t (+1 where the record has none).
+    The one definition that Table 1's ad-hoc portfolios, IC, group returns and tear sheets all read."""
+    x = record_array(record, m, which, horizon)
+    d = np.nan_to_num(record_array(record, m, 'dir_deep', horizon), nan=1.)      # [T] or [T, K]
+    return x * (d[:, None] if horizon is not None else d[:, None, :])

@@ -12,7 +12,7 @@ from .core import Panel, shared_data_dir
 
 # %% auto #0
 __all__ = ['FINANCIAL_ARG', 'data_summary', 'format_summary', 'cmd_data_info', 'cmd_make_sample', 'cmd_train', 'cmd_reproduce',
-           'parser', 'main']
+           'parser', 'check_args', 'main']
 
 # %% ../nbs/50_cli.ipynb #37e1270c
 def _fundamental_coverage(p: Panel, fx: np.ndarray) -> dict:
@@ -101,7 +101,22 @@ def _split_settings(settings: dict) -> tuple[dict, dict]:
     bad = set(settings) - tf - mf
     if bad: raise SystemExit(f"--set: unknown setting(s) {sorted(bad)}; TrainConfig has {sorted(tf)}, E2EAIConfig has {sorted(ef)}, "
                              f"LightGBMConfig has {sorted(gf)}")
+    for k, v in settings.items(): _check_type(k, v, [c for c in (TrainConfig, E2EAIConfig, LightGBMConfig) if k in {f.name for f in dataclasses.fields(c)}])
     return {k: v for k, v in settings.items() if k in tf}, {k: v for k, v in settings.items() if k in mf}
+
+def _check_type(key: str, value, configs):
+    "`--set key=value`: the value must have the type of the field's default in the config(s) that have it (an int is a float too)."
+    import dataclasses
+    for c in configs:
+        f = next(f for f in dataclasses.fields(c) if f.name == key)
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory() if f.default_factory is not dataclasses.MISSING else None
+        if default is None: continue
+        want = type(default)
+        ok = isinstance(value, want) or (want is float and isinstance(value, int) and not isinstance(value, bool)) \
+            or (want is tuple and isinstance(value, list))
+        if want is int and isinstance(value, bool): ok = False
+        if not ok: raise SystemExit(f"--set {key}={value!r}: {c.__name__}.{key} takes {'an' if want.__name__[0] in 'aeiou' else 'a'} "
+                                    f"{want.__name__} (default {default!r})")
 
 def cmd_train(a):
     from e2eai.experiment import train_run
@@ -140,6 +155,7 @@ def parser() -> argparse.ArgumentParser:
     "The `e2eai` argument parser."
     from e2eai.methods import METHODS
     p = argparse.ArgumentParser(prog='e2eai', description='End-to-end deep learning for active investing (E2EAI).')
+    p.add_argument('--debug', action='store_true', help='show the full traceback of an error')
     sub = p.add_subparsers(dest='command', required=True)
     d = sub.add_parser('data-info', help='summarize a Qlib-format data directory for one or more universes')
     d.add_argument('--data', help='Qlib-format directory (default: shared/data/cn_qlib beside the repository)')
@@ -181,7 +197,30 @@ def parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_reproduce)
     return p
 
+def check_args(a):
+    "What can be checked before any data is read: dates, counts. A bad one is a one-line error naming the option."
+    for opt in ('start', 'end'):
+        v = getattr(a, opt, None)
+        if v is None: continue
+        try: np.datetime64(v, 'D')
+        except ValueError: raise SystemExit(f"--{opt} {v!r} is not a date; expected YYYY-MM-DD") from None
+    if getattr(a, 'start', None) and getattr(a, 'end', None) and np.datetime64(a.start, 'D') > np.datetime64(a.end, 'D'):
+        raise SystemExit(f"--start {a.start} is after --end {a.end}")
+    for opt in ('epochs', 'workers'):
+        v = getattr(a, opt, None)
+        if v is not None and v < 1: raise SystemExit(f"--{opt} must be at least 1, got {v}")
+
 def main(argv=None):
-    "Console entry point `e2eai`."
+    """Console entry point `e2eai`: a bad input ends in one line `error: ...` (the traceback only with `--debug`)."""
     a = parser().parse_args(argv)
-    a.func(a)
+    try:
+        check_args(a)
+        a.func(a)
+    except SystemExit as e:
+        if isinstance(e.code, str): sys.exit(f"error: {e.code}")
+        raise
+    except (ValueError, FileNotFoundError, FileExistsError, KeyError, TypeError, RuntimeError) as e:
+        if a.debug: raise
+        msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
+        sys.exit(f"error: {msg}" + ('' if isinstance(e, (ValueError, FileNotFoundError, FileExistsError)) else
+                                    f" ({type(e).__name__}; run with --debug for the traceback)"))

@@ -12,7 +12,7 @@ import torch
 import matplotlib.pyplot as plt
 from .core import masked_ic, masked_rank_ic
 from .core import Panel
-from .backtest import Market, market, compact, exposure_groups, record_array, horizon_index
+from .backtest import Market, market, compact, exposure_groups, record_signal, horizon_index
 
 # %% auto #0
 __all__ = ['ic_series', 'ic_summary', 'group_returns', 'record_diagnostics', 'alphalens_factor_data', 'tear_sheet', 'save_figure',
@@ -71,12 +71,12 @@ def group_returns(signal: np.ndarray, m: Market, groups: int = 10, direction=1.)
 
 # %% ../nbs/21_diagnostics.ipynb #3239ea73
 def record_diagnostics(record, m: Market, which: str = 'deep', horizon: int = 5, groups: int = 10) -> dict:
-    "IC table (all horizons) and group returns (at `horizon`, direction applied) of a record's `which` output ('deep' or 'approx')."
-    x = record_array(record, m, which)
+    "IC table (all horizons) and group returns (at `horizon`) of the directed signal of a record's `which` output ('deep' or 'approx')."
+    x = record_signal(record, m, which)                                  # [T, N, K], as Table 1 reads it
     k = horizon_index(record.horizons, horizon)
     if tuple(int(h) for h in record.horizons) != tuple(int(h) for h in m.horizons):
         raise ValueError(f"record horizons {record.horizons} differ from the panel's {m.horizons}")
-    return dict(ic=ic_summary(x, m), groups=group_returns(x[..., k], m, groups, record_array(record, m, 'dir_deep')[:, k]))
+    return dict(ic=ic_summary(x, m), groups=group_returns(x[..., k], m, groups))
 
 # %% ../nbs/21_diagnostics.ipynb #fc1a8900
 def alphalens_factor_data(signal: np.ndarray, m: Market, periods=(1, 5, 10), quantiles: int = 10, direction=1.) -> pd.DataFrame:
@@ -145,7 +145,7 @@ def record_tear_sheet(record, panel: Panel, which: str = 'deep', horizon: int = 
     "`tear_sheet` of a run record's `which` output ('deep' or 'approx') at `horizon`, saved as `tear_<universe>_<method>_seed<seed>_<which>_h<horizon>`."
     c = record.config
     m = market(panel, c['universe'], record.dates[0])
-    x, d = record_array(record, m, which, horizon), record_array(record, m, 'dir_deep', horizon)
+    x = record_signal(record, m, which, horizon)
     name = f"tear_{c['universe']}_{c['method']}_seed{c['seed']}_{which}_h{horizon}"
-    return tear_sheet(x, m, periods, direction=d, title=f"{c['method']} {which} factor, horizon {horizon}, {c['universe']}, seed {c['seed']}",
+    return tear_sheet(x, m, periods, title=f"{c['method']} {which} factor, horizon {horizon}, {c['universe']}, seed {c['seed']}",
                       folder=folder, name=name)

@@ -48,6 +48,8 @@ CACHE_VERSION = 3   # bumped whenever the cache's content or format changes (2: 
 def data_fingerprint(data_dir: Path, universe: str, *files) -> str:
     "A hash of the sizes and mtimes of every file a universe's panel is read from (calendar, instruments, industry, features, `files`)."
     d = Path(data_dir)
+    if not (d / 'calendars' / 'day.txt').exists():
+        raise FileNotFoundError(f"{d / 'calendars' / 'day.txt'}: no calendar file; is {d} a Qlib data folder?")
     paths = [d / 'calendars' / 'day.txt', d / 'instruments' / f'{universe}.txt', d / 'industry.csv', *(Path(f) for f in files if f)]
     stats = [(str(p.relative_to(d)) if p.is_relative_to(d) else str(p), *_stat(p)) for p in paths]
     with os.scandir(d / 'features') as stocks:

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 from matplotlib.colors import Normalize
 from .core import Panel
 from .records import concat_records
-from .backtest import BacktestConfig, market, backtest_signal, backtest_weights, record_array, horizon_index
+from .backtest import BacktestConfig, market, backtest_signal, backtest_weights, record_array, record_signal, horizon_index
 from .diagnostics import ic_summary, group_returns, save_figure
 
 # %% auto #0
@@ -51,12 +51,11 @@ def evaluate_record(record, panel: Panel, cfg: BacktestConfig = BacktestConfig()
     m = market(panel, u, record.dates[0], record.dates[-1])
     rows = []
     for name, output, construction in portfolios(record):
-        x = record_array(record, m, output, cfg.horizon)
-        if construction == AUTO: bt, ic = backtest_weights(m, x, cfg), {}
+        if construction == AUTO: bt, ic = backtest_weights(m, record_array(record, m, output, cfg.horizon), cfg), {}
         else:
-            d = record_array(record, m, 'dir_deep', cfg.horizon)                     # [T] direction in force each day
-            bt = backtest_signal(m, x, d, cfg)
-            ic = ic_summary(x * np.nan_to_num(d, nan=1.)[:, None], m, [cfg.horizon]).loc[cfg.horizon, ['IC', 'ICIR', 'Rank IC', 'Rank ICIR']].to_dict()
+            s = record_signal(record, m, output, cfg.horizon)                          # [T, N] the directed signal
+            bt = backtest_signal(m, s, 1., cfg)
+            ic = ic_summary(s, m, [cfg.horizon]).loc[cfg.horizon, ['IC', 'ICIR', 'Rank IC', 'Rank ICIR']].to_dict()
         rows.append(dict(universe=u, method=name, construction=construction, seed=record.config['seed'], **bt.metrics, **ic,
                          **bt.counts, benchmark=bt.benchmark, start=bt.daily.index[0].date(), end=bt.daily.index[-1].date(),
                          horizon=cfg.horizon, rebalance=cfg.rebalance, frictions=cfg.frictions, cost=cfg.cost))
@@ -227,8 +226,7 @@ def monotonicity_tables(records: list, panel: Panel, horizon: int = 5, groups: i
         per = []
         for r in rs:
             m = market(panel, u, r.dates[0], r.dates[-1])
-            d = record_array(r, m, 'dir_deep', horizon)
-            per.append(pd.DataFrame({lab: group_returns(record_array(r, m, w, horizon), m, groups, d)[horizon].iloc[:groups] * 100
+            per.append(pd.DataFrame({lab: group_returns(record_signal(r, m, w, horizon), m, groups)[horizon].iloc[:groups] * 100
                                      for lab, w in (('deep factor', 'deep'), ('AA', 'approx')) if getattr(r, w) is not None}))
         st = pd.concat(per, keys=range(len(per))).groupby(level=1)
         out[u] = dict(mean=st.mean(), std=st.std() if len(per) > 1 else None, seeds=len(per))
