@@ -38,6 +38,7 @@ def data_summary(panel: Panel, universe: str) -> dict:
         members_min=int(per_day[live].min()), members_median=float(np.median(per_day[live])), members_max=int(per_day[live].max()),
         factors_per_group=pd.Series(p.factor_groups).value_counts().sort_index().to_dict(),
         missing_factor_share=float(np.isnan(fx).mean()),
+        member_days_without_close=int(p.meta.get('member_days_without_close', {}).get(universe, 0)),
         fundamental_coverage=_fundamental_coverage(p, fx),
         label_coverage={f'r{k}': float(np.isfinite(lab[:, i]).mean()) for i, k in enumerate(p.horizons)},
         benchmark=p.meta.get('benchmarks', {}).get(universe, 'equal-weighted universe') if universe in p.benchmark else 'equal-weighted universe',
@@ -53,6 +54,7 @@ def format_summary(s: dict) -> str:
         f"  factors ({sum(s['factors_per_group'].values())}): {groups}",
         f"  missing factor values over member-days: {s['missing_factor_share']:.2%}",
         f"  label coverage over member-days: {cover}",
+        *([f"  member-days without a close (left out): {s['member_days_without_close']:,}"] if s.get('member_days_without_close') else []),
         *([f"  fundamentals, share of member-days covered: " + '; '.join(
             f"{g} " + ', '.join(f'{n} {v:.0%}' for n, v in fs.items()) for g, fs in s['fundamental_coverage'].items())]
           if s.get('fundamental_coverage') else []),

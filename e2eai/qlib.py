@@ -227,6 +227,27 @@ def _read_fields(data_dir, codes, names, cal, s1, progress) -> dict:
         for f in names: out[f][i] = read_feature(data_dir, c, f, cal)[:s1]
     return {f: np.ascontiguousarray(v.T) for f, v in out.items()}
 
+def _check_bars(raw: dict, codes, cal, d: Path):
+    "Prices and the factor finite and positive, high >= low, volume >= 0 wherever given; else an error naming the file and first date."
+    with np.errstate(invalid='ignore'):
+        tests = [(f, np.isinf(raw[f]), 'is infinite') for f in raw]
+        tests += [(f, raw[f] <= 0, 'is not positive') for f in ('close', 'high', 'low', 'vwap', 'factor') if f in raw]
+        tests += [('volume', raw['volume'] < 0, 'is negative'), ('high', raw['high'] < raw['low'], 'is below low')]
+    for f, bad, what in tests:
+        if bad.any():
+            t, n = np.argwhere(bad)[0]
+            raise ValueError(f"{d / 'features' / codes[n] / f'{f}.day.bin'}: {f} {what} on {cal[t]} ({raw[f][t, n]:g}; "
+                             f"{int(bad.sum()):,} stock-days in all)")
+
+def _warn_member_gaps(member: dict, close: np.ndarray, codes, days):
+    "Warn, per universe, about member-days without a close (a series that ends or starts while the stock is listed as a member)."
+    for u, m in member.items():
+        gap = m & ~np.isfinite(close)
+        if gap.any():
+            t, n = np.argwhere(gap)[0]
+            warnings.warn(f"{u}: {int(gap.sum()):,} member-days have no close (the stock's data ends or starts while instruments/{u}.txt "
+                          f"lists it, e.g. {codes[n]} on {days[t]}); they are left out of training and evaluation")
+
 def load_panel(data_dir, universes=('csi300',), start=None, end=None, factor_file=None, factor_groups=None,
                horizons=HORIZONS, progress: bool = True, volume_is_raw: bool = True, financial=None) -> Panel:
     """Read the members of `universes` in `[start, end]` from a Qlib folder into a `Panel` with factors, deal price and labels.
@@ -259,6 +280,7 @@ def load_panel(data_dir, universes=('csi300',), start=None, end=None, factor_fil
         if n == len(codes): opt.append(f)
         elif n: warnings.warn(f"field {f!r} is stored for only {n} of {len(codes)} stocks and is not used")
     raw = _read_fields(d, codes, list(REQUIRED_FIELDS) + opt, cal, s1, progress)
+    _check_bars(raw, codes, cal, d)
     # 4. original factors
     price, price_source, src = deal_price(raw)
     bars = {f: raw[f] for f in ('close', 'high', 'low', 'volume', 'open') if f in raw}
@@ -290,6 +312,7 @@ def load_panel(data_dir, universes=('csi300',), start=None, end=None, factor_fil
     industry_names = sorted(set(label))
     bench = {u: INDEX_OF[u] for u in universes if INDEX_OF.get(u) in on_disk}
     member = {u: membership(inst[u], days, codes) for u in universes}
+    _warn_member_gaps(member, close, codes, days)
     meta = dict(data_dir=str(d), start=str(days[0]), end=str(days[-1]), requested=(start, end), universes=universes,
                 missing_codes={u: len(m) for u, m in missing.items()}, missing_code_list=missing,
                 missing_codes_total=len(set().union(*missing.values())), warmup_days=s0, financial=None if financial is None else str(financial),
