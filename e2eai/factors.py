@@ -256,7 +256,8 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, str]:
     if not path.exists(): raise FileNotFoundError(f"factor file {path} does not exist")
     if name.endswith(('.parquet', '.pq')): return pd.read_parquet(path), 'row'
     if name.endswith(('.csv', '.csv.gz')):
-        code = [c for c in pd.read_csv(path, nrows=0).columns if str(c).strip().lower() == 'code']
+        try: code = [c for c in pd.read_csv(path, nrows=0).columns if str(c).strip().lower() == 'code']
+        except pd.errors.EmptyDataError: raise ValueError(f"{path}: the file is empty") from None
         return pd.read_csv(path, dtype={c: str for c in code}), 'line'                  # keep leading zeros of codes
     raise ValueError(f"{path}: unknown factor file type; expected .parquet, .pq, .csv or .csv.gz")
 
@@ -265,7 +266,8 @@ def _read_groups(groups, names: list, path: Path) -> list:
     if groups is None: groups = {}
     elif not isinstance(groups, (str, Path)): groups = dict(groups)
     else:
-        g = pd.read_csv(groups, dtype=str)
+        try: g = pd.read_csv(groups, dtype=str)
+        except pd.errors.EmptyDataError: raise ValueError(f"{groups}: the file is empty; expected 'factor,group' lines") from None
         miss = [c for c in ('factor', 'group') if c not in g.columns]
         if miss: raise ValueError(f"{groups}: missing column(s) {miss}; found {list(g.columns)}; expected 'factor,group'")
         groups = dict(zip(g['factor'].str.strip(), g['group'].str.strip()))
@@ -282,11 +284,14 @@ def _parse_dates(col: pd.Series) -> pd.Series:
     if d.dt.tz is not None: d = d.dt.tz_localize(None)
     return d.dt.normalize()
 
-def read_factor_file(path, dates: np.ndarray, codes, groups=None) -> tuple[np.ndarray, list, list]:
+def read_factor_file(path, dates: np.ndarray, codes, groups=None, known_codes=None, calendar=None) -> tuple[np.ndarray, list, list]:
     """A long-format factor file (`date, code, f1, ...`; parquet or CSV) on the panel's grid ->
-    `(values [T, N, M'] float32 with NaN where the file has no value, names [M'], groups [M'])`."""
+    `(values [T, N, M'] float32 with NaN where the file has no value, names [M'], groups [M'])`.
+    Rows of stocks in `known_codes` (the data folder's) but not in `codes`, or of `calendar` days outside `dates`, are
+    another universe's or window's and pass without a word; other rows off the panel are warned about."""
     path = Path(path)
     df, unit = _read_table(path)
+    if not len(df): raise ValueError(f"{path}: the factor file has no rows")
     at = (lambda i: f"line {i + 2}") if unit == 'line' else (lambda i: f"row {i}")
     df.columns = [str(c).strip() for c in df.columns]
     low = {c.lower(): c for c in df.columns}
@@ -331,14 +336,27 @@ def read_factor_file(path, dates: np.ndarray, codes, groups=None) -> tuple[np.nd
         vals[:, j] = x
     ti = pd.Index(np.asarray(dates, 'datetime64[D]')).get_indexer(d.to_numpy().astype('datetime64[D]'))
     ci = pd.Index(np.asarray(codes).astype(str)).get_indexer(code.to_numpy(str))
-    off = []
-    if (ti < 0).any(): off.append(f"{int((ti < 0).sum())} with a date not in the panel (e.g. {sorted(set(d[ti < 0].dt.date.astype(str)))[:3]})")
-    if (ci < 0).any(): off.append(f"{int((ci < 0).sum())} with a code not in the panel (e.g. {sorted(set(code[ci < 0]))[:3]})")
-    if off: warnings.warn(f"{path}: {int(((ti < 0) | (ci < 0)).sum())} of {len(df)} rows are outside the panel and not used: " + '; '.join(off))
     keep = (ti >= 0) & (ci >= 0)
+    if not keep.any():
+        raise ValueError(f"{path}: none of its {len(df):,} rows falls on the panel ({dates[0]}..{dates[-1]}, {len(codes)} stocks); "
+                         f"its dates run {d.min().date()}..{d.max().date()}, e.g. codes {sorted(set(code))[:3]}")
+    _warn_off_panel(path, d, code, ti, ci, len(df), known_codes, calendar)
     out = np.full((len(dates), len(codes), len(names)), np.nan, np.float32)
     out[ti[keep], ci[keep]] = vals[keep]
+    if empty := [n for j, n in enumerate(names) if not np.isfinite(out[..., j]).any()]:
+        raise ValueError(f"{path}: factor(s) {empty} have no value on the panel ({dates[0]}..{dates[-1]}, {len(codes)} stocks)")
     return out, names, _read_groups(groups, names, path)
+
+def _warn_off_panel(path, d, code, ti, ci, n_rows, known_codes, calendar):
+    "Warn about the rows off the panel that are not simply another universe's stocks or days outside the window."
+    day = d.to_numpy().astype('datetime64[D]')
+    other_day = np.isin(day, np.asarray(calendar, 'datetime64[D]')) if calendar is not None else np.zeros(len(day), bool)
+    other_code = code.isin(set(known_codes)).to_numpy(bool) if known_codes is not None else np.zeros(len(code), bool)
+    bad_day, bad_code = (ti < 0) & ~other_day, (ci < 0) & ~other_code
+    off = []
+    if bad_day.any(): off.append(f"{int(bad_day.sum())} with a date not in the panel (e.g. {sorted(set(d[bad_day].dt.date.astype(str)))[:3]})")
+    if bad_code.any(): off.append(f"{int(bad_code.sum())} with a code not in the panel (e.g. {sorted(set(code[bad_code]))[:3]})")
+    if off: warnings.warn(f"{path}: {int((bad_day | bad_code).sum())} of {n_rows} rows are outside the panel and not used: " + '; '.join(off))
 
 # %% ../nbs/01_factors.ipynb #49e79ed5
 def _sorted_median(s: np.ndarray, n: np.ndarray) -> np.ndarray:

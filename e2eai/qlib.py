@@ -292,7 +292,7 @@ def load_panel(data_dir, universes=('csi300',), start=None, end=None, factor_fil
     factors, names, groups = _tail(values, s0), list(names), list(groups)
     del values
     if factor_file is not None:
-        extra, n2, g2 = read_factor_file(factor_file, days, codes, factor_groups)
+        extra, n2, g2 = read_factor_file(factor_file, days, codes, factor_groups, known_codes=on_disk, calendar=cal)
         factors = np.concatenate([factors, extra], -1); names += list(n2); groups += list(g2)
     if financial is not None:
         fund, n3, g3 = fundamental_factors(read_pit(financial), days, codes, _tail(raw['close'], s0), _tail(raw['factor'], s0), financial)
