@@ -245,8 +245,8 @@ def _warn_member_gaps(member: dict, close: np.ndarray, codes, days):
         gap = m & ~np.isfinite(close)
         if gap.any():
             t, n = np.argwhere(gap)[0]
-            warnings.warn(f"{u}: {int(gap.sum()):,} member-days have no close (the stock's data ends or starts while instruments/{u}.txt "
-                          f"lists it, e.g. {codes[n]} on {days[t]}); they are left out of training and evaluation")
+            warnings.warn(f"{u}: {int(gap.sum()):,} member-days have no close (a day without a bar, or data that start or end while "
+                          f"instruments/{u}.txt lists the stock; e.g. {codes[n]} on {days[t]}); they are left out of training and evaluation")
 
 def load_panel(data_dir, universes=('csi300',), start=None, end=None, factor_file=None, factor_groups=None,
                horizons=HORIZONS, progress: bool = True, volume_is_raw: bool = True, financial=None) -> Panel:
