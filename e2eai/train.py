@@ -160,6 +160,10 @@ def fit(model, data: UniverseData, fold: Fold, cfg: TrainConfig = TrainConfig(),
         row = dict(epoch=epoch, seconds=round(time.time() - t0, 2), **{f'train_{k}': v / max(n, 1) for k, v in sums.items()},
                    **{f'valid_{k}': v for k, v in val.items()})
         score = sign * val[key]
+        if not np.isfinite(score):                                        # never "no epoch was best": that restores untrained weights
+            raise ValueError(f"fold {fold.j}, epoch {epoch}: the validation {cfg.valid_metric} is {val[key]} on "
+                             f"{data.dates[valid_days[0]]}..{data.dates[valid_days[-1]]} ({len(valid_days)} days): "
+                             "no validation day has two members with a label")
         if score < best: best, best_state, best_epoch, stale = score, copy.deepcopy(model.state_dict()), epoch, 0
         else: stale += 1
         row['best'] = epoch == best_epoch
