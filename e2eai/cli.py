@@ -211,6 +211,9 @@ def check_args(a):
     for opt in ('epochs', 'workers'):
         v = getattr(a, opt, None)
         if v is not None and v < 1: raise SystemExit(f"--{opt} must be at least 1, got {v}")
+    if getattr(a, 'device', None) == 'cuda':
+        import torch
+        if not torch.cuda.is_available(): raise SystemExit(f"--device cuda: no CUDA device here (torch {torch.__version__}); use --device auto or cpu")
 
 def main(argv=None):
     """Console entry point `e2eai`: a bad input ends in one line `error: ...` (the traceback only with `--debug`)."""

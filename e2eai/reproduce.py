@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm                    # text bars everywhere: tqdm.auto asks JupyterLab for ipywidgets
 from .records import run_name, record_problem
 
 # %% auto #0
@@ -81,7 +81,7 @@ def _holder_alive(lock: Path) -> bool:
     except PermissionError: return True
     return True
 
-_QUIET_KERNEL = ['--IPKernelApp.log_level=ERROR']   # each local kernel's "running over TCP without encryption" warning would bury the bar
+_QUIET_KERNEL = ['--IPKernelApp.log_level=CRITICAL']   # each local kernel's "running over TCP without encryption" warning would bury the bar
 
 def _execute(job: Job, notebook: Path, out: Path, params: dict, kernel_name: str | None) -> dict:
     "Run one job under its lock: 'done', 'failed', 'cached' (finished meanwhile) or 'running elsewhere'."

@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict
 import numpy as np
 import pandas as pd
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm                    # text bars everywhere: tqdm.auto asks JupyterLab for ipywidgets
 from .core import HORIZONS, Panel, masked_rank_ic
 from .batch import UniverseData, iterate_batches, batch_to_panel_arrays
 from .folds import Fold
