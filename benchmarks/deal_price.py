@@ -17,6 +17,7 @@ import argparse, os, sys
 from pathlib import Path
 import numpy as np
 import pandas as pd
+from e2eai.report import markdown_table
 
 DROPPED = ('vwap.day.bin', 'amount.day.bin')
 SHOW = ['Rank IC', 'ICIR', 'alpha', 'IR', 'alpha_net', 'IR_net', 'TT']
@@ -89,7 +90,7 @@ def cmd_table(a):
         out.append(row)
     tab = pd.DataFrame(out)
     print(f"{a.universe}, fold {int(v.fold.iloc[0])} (test {v.start.iloc[0]}..{v.end.iloc[0]}): VWAP vs typical price, mean over seeds")
-    print(tab.to_markdown(index=False) if hasattr(tab, 'to_markdown') else tab.to_string(index=False))
+    print(markdown_table(tab.set_index(key)))
 
 
 def main():

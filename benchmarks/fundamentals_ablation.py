@@ -16,6 +16,7 @@ import argparse, sys, time
 from pathlib import Path
 import numpy as np
 import pandas as pd
+from e2eai.report import markdown_table
 
 METHODS = ('Linear', 'DMFM', 'E2EAI')
 SIGNAL = {'Linear': 'Linear', 'DMFM': 'DMFM', 'E2EAI': 'E2E_d'}     # the row of a record's metrics that is its deep signal
@@ -59,7 +60,9 @@ def effects(df: pd.DataFrame, by) -> pd.DataFrame:
     g = d.groupby(by)
     cols = [c for c in d if c.startswith(('valid_', 'test_'))]
     mean, se, n = g[cols].mean(), g[cols].std(ddof=1) / np.sqrt(g.size().to_numpy()[:, None]), g.size()
-    return pd.concat({'mean': mean, 'se': se}, axis=1).assign(cells=n)
+    out = pd.concat({'mean': mean, 'se': se}, axis=1)
+    out[('cells', '')] = n
+    return out
 
 
 def md(eff: pd.DataFrame, cols) -> str:
@@ -69,7 +72,7 @@ def md(eff: pd.DataFrame, cols) -> str:
         idx = idx if isinstance(idx, tuple) else (idx,)
         digits = lambda c: 4 if 'rank_ic' in c.lower() else 2
         cells_ = [f"{r[('mean', c)]:+.{digits(c)}f} ± {r[('se', c)]:.{digits(c)}f}" for c in cols]
-        lines.append('| ' + ' | '.join([*map(str, idx), *cells_, str(int(r['cells'].iloc[0] if hasattr(r['cells'], 'iloc') else r['cells']))]) + ' |')
+        lines.append('| ' + ' | '.join([*map(str, idx), *cells_, str(int(r[('cells', '')]))]) + ' |')
     return '\n'.join(lines)
 
 
@@ -86,7 +89,7 @@ def cmd_report(a):
     text = '\n\n'.join([
         '# Fundamentals: with − without (mean ± s.e. over universe × fold × seed cells)',
         md(by_method, cols), '## Per universe', md(by_universe, cols),
-        '## Levels (mean over cells)', levels.to_markdown() if hasattr(levels, 'to_markdown') else levels.to_string()])
+        '## Levels (mean over cells)', markdown_table(levels)])
     (fig_dir / 'effects.md').write_text(text + '\n')
     print(text)
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))

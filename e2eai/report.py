@@ -18,8 +18,8 @@ from .diagnostics import ic_summary, group_returns, save_figure
 # %% auto #0
 __all__ = ['ADHOC', 'AUTO', 'E2E_ROWS', 'METHOD_ORDER', 'UNIVERSE_ORDER', 'METRICS', 'HEADER', 'LATEX_HEADER', 'DIGITS',
            'HIGHER_BETTER', 'portfolios', 'universe_label', 'oos_records', 'evaluate_record', 'evaluate_records',
-           'table1_stats', 'table1', 'table1_caption', 'save_table1', 'attention_tables', 'fig2_attention',
-           'monotonicity_tables', 'fig3_monotonicity']
+           'table1_stats', 'table1', 'table1_caption', 'markdown_table', 'save_table1', 'attention_tables',
+           'fig2_attention', 'monotonicity_tables', 'fig3_monotonicity']
 
 # %% ../nbs/22_report.ipynb #1dbed118
 ADHOC, AUTO = 'ad-hoc', 'automatic'
@@ -125,6 +125,15 @@ def table1_caption(results: pd.DataFrame, net: bool = False) -> str:
             f"active return; TT: mean buy+sell turnover per rebalance; n̄: mean holdings. "
             + (f"Mean ± std over seeds (up to {seeds}). " if seeds > 1 else "One seed per method. ")
             + "Best / second best per block and universe: bold / underlined.")
+
+def markdown_table(t: pd.DataFrame, digits: int = 4) -> str:
+    "A markdown table of `t` with its index as the first column, floats to `digits` decimals (no `tabulate` needed)."
+    cell = lambda v: f"{v:.{digits}f}" if isinstance(v, float) else str(v)
+    names = [str(n) for n in t.index.names] if t.index.nlevels > 1 else [str(t.index.name or '')]
+    lines = ['| ' + ' | '.join(names + [str(c) for c in t.columns]) + ' |', '|' + '---|' * (len(names) + len(t.columns))]
+    for i, row in zip(t.index, t.to_numpy()):
+        lines.append('| ' + ' | '.join([str(x) for x in (i if isinstance(i, tuple) else (i,))] + [cell(v) for v in row]) + ' |')
+    return '\n'.join(lines)
 
 def _markdown(t: pd.DataFrame, caption: str) -> str:
     head = '| Method | ' + ' | '.join(f'{u} {mt}' for u, mt in t.columns) + ' |'
