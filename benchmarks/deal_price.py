@@ -84,7 +84,7 @@ def cmd_table(a):
     vv, tt = g(v), g(t)
     out = []
     for idx in vv.index.intersection(tt.index):
-        row = dict(zip(key, idx), seeds=int((v[key] == list(idx)).all(1).sum()))
+        row = dict(zip(key, idx), seeds=int((v[key] == list(idx)).all(axis=1).sum()))
         for c in SHOW:
             row[c] = f"{vv.loc[idx, (c, 'mean')]:.3f} vs {tt.loc[idx, (c, 'mean')]:.3f}"
         out.append(row)
