@@ -136,7 +136,8 @@ def read_feature(data_dir, code: str, field: str, calendar) -> np.ndarray:
 def read_industry(data_dir) -> pd.DataFrame:
     "Industry labels from `industry.csv` (`code,industry[,source]`), lower-case codes, one row per code."
     path = Path(data_dir) / 'industry.csv'
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    try: df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError: raise ValueError(f"{path}: the file is empty; expected a header code,industry[,source]") from None
     if missing := {'code', 'industry'} - set(df.columns):
         raise ValueError(f"{path}: columns {sorted(missing)} are missing; found {list(df.columns)}, expected code,industry[,source]")
     df['code'] = df['code'].str.strip().str.lower(); df['industry'] = df['industry'].str.strip()
