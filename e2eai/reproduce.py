@@ -4,7 +4,7 @@
 
 # %% ../nbs/40_reproduce.ipynb #82309875
 from __future__ import annotations
-import os, socket, threading, time, warnings
+import json, os, socket, threading, time, warnings
 from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, asdict
@@ -15,7 +15,7 @@ from .records import run_name, record_problem
 
 # %% auto #0
 __all__ = ['PROFILES', 'TUNED', 'DETERMINISTIC', 'Job', 'make_jobs', 'run_grid', 'method_params', 'experiments_dir', 'pick_folds',
-           'reproduce']
+           'check_settings', 'reproduce']
 
 # %% ../nbs/40_reproduce.ipynb #a9d50c13
 @dataclass
@@ -178,6 +178,24 @@ def pick_folds(folds: list, which) -> list[int]:
     if bad: raise ValueError(f"folds {sorted(bad)} are not runnable; runnable folds are {ok}")
     return list(which)
 
+def check_settings(out: Path, settings: dict):
+    """Refuse to add runs to a run folder made with other settings (data, window, fundamentals, training, model, backtest,
+    threads, device): its records would be taken as finished and mixed into one Table 1. The first call writes
+    `out/settings.json`; universes, folds, seeds and methods may grow between calls, a setting may not change."""
+    path = Path(out) / 'settings.json'
+    now = json.loads(json.dumps(settings, default=str, sort_keys=True))
+    if path.exists():
+        was = json.loads(path.read_text())
+        diff = {k: (was.get(k), now.get(k)) for k in sorted(set(was) | set(now)) if k != 'per_method' and was.get(k) != now.get(k)}
+        diff |= {f'{m} {k}': (was.get('per_method', {}).get(m, {}).get(k), v) for m, s in now.get('per_method', {}).items()
+                 for k, v in s.items() if m in was.get('per_method', {}) and was['per_method'][m].get(k) != v}
+        if diff:
+            shown = '; '.join(f"{k}: {a} -> {b}" for k, a, b in ((k, *v) for k, v in diff.items()))
+            raise ValueError(f"{out} was made with other settings ({shown}); use another --out, or delete it to start over")
+        now['per_method'] = {**was.get('per_method', {}), **now.get('per_method', {})}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f'.settings.{os.getpid()}.json'); tmp.write_text(json.dumps(now, indent=1, sort_keys=True)); tmp.replace(path)
+
 def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke', workers: int = 1, device: str = 'auto',
               methods=None, start=None, end=None, figures_dir=None, assemble: bool = True, progress: bool = True, financial=None,
               **overrides) -> pd.DataFrame:
@@ -197,6 +215,7 @@ def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke',
     params = dict(data_dir=str(data_dir), cache_dir=str(out / 'cache'), device=device, start=start, end=end, financial=financial,
                   threads=p.get('threads', 1),             # fixed by the profile, not by --workers: results must not depend on it
                   train=dict(p['train']), model=dict(p.get('model', {})), backtest=dict(p.get('backtest', {})))
+    check_settings(out, {**{k: v for k, v in params.items() if k != 'cache_dir'}, 'per_method': method_params(p, methods)})
     t0 = time.time()
     status = run_grid(jobs, experiments_dir() / 'run_one.ipynb', out, params, workers=workers, progress=progress,
                       per_method=method_params(p, methods))
