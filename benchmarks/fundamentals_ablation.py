@@ -70,7 +70,7 @@ def md(eff: pd.DataFrame, cols) -> str:
     lines = ['| ' + ' | '.join([*eff.index.names, *cols, 'cells']) + ' |', '|' + '---|' * (len(eff.index.names) + len(cols) + 1)]
     for idx, r in eff.iterrows():
         idx = idx if isinstance(idx, tuple) else (idx,)
-        digits = lambda c: 4 if 'rank_ic' in c.lower() else 2
+        digits = lambda c: 4 if 'rank' in c.lower() else 2
         cells_ = [f"{r[('mean', c)]:+.{digits(c)}f} ± {r[('se', c)]:.{digits(c)}f}" for c in cols]
         lines.append('| ' + ' | '.join([*map(str, idx), *cells_, str(int(r[('cells', '')]))]) + ' |')
     return '\n'.join(lines)
