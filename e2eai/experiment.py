@@ -145,7 +145,7 @@ def load_market(data_dir, universe: str, start=None, end=None, factor_file=None,
     fin = financial_file(data_dir, financial)
     path, _ = _cache_path(Path(data_dir), universe, start, end, factor_file, factor_groups, cache_dir, fin)
     if path is not None and _market_path(path).exists(): return _load(_market_path(path))['market']
-    return load_universe(data_dir, universe, start, end, factor_file, factor_groups, 'cpu', cache_dir, progress, financial)[1]
+    return load_universe(data_dir, universe, start, end, factor_file, factor_groups, 'cpu', cache_dir, progress, fin)[1]
 
 def universe_folds(data: UniverseData, **kwargs) -> list[Fold]:
     "`e2eai.folds.make_folds` over the universe's calendar and its members per day (days with too few members dropped)."

@@ -16,7 +16,7 @@ from .fundamentals import fundamental_factors, read_pit
 # %% auto #0
 __all__ = ['DEAL_SOURCES', 'INDEX_OF', 'MARKET', 'REQUIRED_FIELDS', 'OPTIONAL_FIELDS', 'write_series', 'write_instruments',
            'write_qlib', 'read_calendar', 'universes_on_disk', 'read_instruments', 'membership', 'fields_on_disk',
-           'read_feature', 'read_industry', 'deal_price', 'tradable', 'make_labels', 'load_panel']
+           'read_feature', 'read_industry', 'tradable', 'deal_price', 'make_labels', 'load_panel']
 
 # %% ../nbs/02_qlib.ipynb #ba7b4390
 def write_series(data_dir, code: str, start: int, fields: dict) -> None:
@@ -150,6 +150,10 @@ def read_industry(data_dir) -> pd.DataFrame:
 # %% ../nbs/02_qlib.ipynb #51761b40
 DEAL_SOURCES = ('none', 'source', 'typical price', 'carried')   # what `src` codes 0..3 of `deal_price` mean
 
+def tradable(close: np.ndarray, volume: np.ndarray) -> np.ndarray:
+    "`[T, N]` bool: a finite close and volume > 0 (suspended days have volume 0; NaN volume is not tradable)."
+    return np.isfinite(close) & (volume > 0)
+
 def deal_price(fields: dict) -> tuple:
     """The deal price `p [T, N]` from adjusted bars `fields`, how it was made, and each day's source `src [T, N]` int8.
 
@@ -158,7 +162,7 @@ def deal_price(fields: dict) -> tuple:
     p, how = _source_price(fields)
     close, typical = fields['close'], (fields['high'] + fields['low'] + fields['close']) / 3
     has = np.isfinite(close)
-    traded = has & (fields['volume'] > 0)
+    traded = tradable(close, fields['volume'])
     with np.errstate(invalid='ignore'):
         p = np.where(p > 0, p, np.nan)
         typ = traded & np.isnan(p) & (typical > 0)
@@ -189,10 +193,6 @@ def _source_price(fields: dict) -> tuple:
     return p, how
 
 # %% ../nbs/02_qlib.ipynb #37f1ab5d
-def tradable(close: np.ndarray, volume: np.ndarray) -> np.ndarray:
-    "`[T, N]` bool: a finite close and volume > 0 (suspended days have volume 0; NaN volume is not tradable)."
-    return np.isfinite(close) & (volume > 0)
-
 def make_labels(price: np.ndarray, tradable: np.ndarray, horizons=HORIZONS) -> np.ndarray:
     "Forward returns `r_{t+k} = (p_{t+k} - p_{t+1}) / p_{t+1}` `[T, N, K]` float32; NaN where not defined or not enterable at t+1."
     T, N = price.shape

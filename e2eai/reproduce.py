@@ -207,15 +207,15 @@ def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke',
     out, data_dir = Path(out).resolve(), Path(data_dir).resolve()          # absolute before any notebook runs
     figures_dir = Path(figures_dir).resolve() if figures_dir else out / 'figures'
     methods = tuple(methods or METHODS)
+    params = dict(data_dir=str(data_dir), cache_dir=str(out / 'cache'), device=device, start=start, end=end, financial=financial,
+                  threads=p.get('threads', 1),             # fixed by the profile, not by --workers: results must not depend on it
+                  train=dict(p['train']), model=dict(p.get('model', {})), backtest=dict(p.get('backtest', {})))
+    check_settings(out, {**{k: v for k, v in params.items() if k != 'cache_dir'}, 'per_method': method_params(p, methods)})   # before any load
     folds = {}
     for u in p['universes']:                      # prepare each universe once; the runs read the cache
         data, _ = load_universe(data_dir, u, start, end, cache_dir=out / 'cache', progress=progress, financial=financial)
         folds[u] = pick_folds(universe_folds(data), p['folds'])
     jobs = make_jobs(p['universes'], folds, methods, p['seeds'], DETERMINISTIC)
-    params = dict(data_dir=str(data_dir), cache_dir=str(out / 'cache'), device=device, start=start, end=end, financial=financial,
-                  threads=p.get('threads', 1),             # fixed by the profile, not by --workers: results must not depend on it
-                  train=dict(p['train']), model=dict(p.get('model', {})), backtest=dict(p.get('backtest', {})))
-    check_settings(out, {**{k: v for k, v in params.items() if k != 'cache_dir'}, 'per_method': method_params(p, methods)})
     t0 = time.time()
     status = run_grid(jobs, experiments_dir() / 'run_one.ipynb', out, params, workers=workers, progress=progress,
                       per_method=method_params(p, methods))
