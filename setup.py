@@ -32,7 +32,9 @@ setuptools.setup(
         'Natural Language :: ' + cfg['language'].title(),
     ] + ['Programming Language :: Python :: '+o for o in py_versions[py_versions.index(min_python):]] + (['License :: ' + lic[1] ] if lic[1] else []),
     url = cfg['git_url'],
-    packages = setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
+    packages = setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']) + [cfg['lib_name'] + '.experiments'],
+    package_dir = {cfg['lib_name'] + '.experiments': 'nbs/experiments'},        # the experiment notebooks ship with the package
+    package_data = {cfg['lib_name'] + '.experiments': ['*.ipynb']},
     include_package_data = True,
     install_requires = requirements,
     extras_require = {'dev': dev_requirements},

@@ -11,12 +11,13 @@ import torch
 from .core import Panel, ffill, masked_rank
 
 # %% auto #0
-__all__ = ['ANN', 'BacktestConfig', 'Market', 'market', 'deal_returns', 'limit_moves', 'benchmark_returns', 'compact',
-           'exposure_groups', 'Backtest', 'max_drawdown', 'portfolio_metrics', 'simulate', 'rebalance_days',
+__all__ = ['ANN', 'LIMIT_RULES', 'BacktestConfig', 'Market', 'market', 'deal_returns', 'limit_moves', 'benchmark_returns',
+           'compact', 'exposure_groups', 'Backtest', 'max_drawdown', 'portfolio_metrics', 'simulate', 'rebalance_days',
            'backtest_signal', 'backtest_weights', 'horizon_index', 'record_array', 'record_signal']
 
 # %% ../nbs/20_backtest.ipynb #73a29925
 ANN = 252  # trading days per year
+LIMIT_RULES = ('cn', 'none')   # the price-limit rules a backtest knows: A-share boards, or none
 
 @dataclass
 class BacktestConfig:
@@ -24,7 +25,8 @@ class BacktestConfig:
     horizon: int = 5           # which head (label horizon, days) of a [T, N, K] signal or weight array is traded
     rebalance: int = 5         # trading days between rebalances (1 = daily)
     groups: int = 10           # ad-hoc construction: exposure groups per rebalance day; the top one is held
-    frictions: bool = True     # A-share rules: no trade while suspended, no buy at limit-up, no sell at limit-down
+    frictions: bool = True     # trading rules: no trade while suspended, and the price limits of `limits`
+    limits: str = 'cn'         # 'cn': no buy at limit-up, no sell at limit-down (A-share boards); 'none': no price limits
     limit: float = 0.095       # |close-to-close return| that marks a limit move on the main boards
     limit_wide: float = 0.195  # the same on STAR (sh688/sh689) and, from 2020-08-24, ChiNext (sz300/sz301)
     cost: float = 0.001        # cost per unit of buy+sell turnover, as a fraction of portfolio value
@@ -34,6 +36,13 @@ class BacktestConfig:
         if self.rebalance < 1: raise ValueError(f"BacktestConfig.rebalance must be >= 1 trading day, got {self.rebalance}")
         if self.groups < 2: raise ValueError(f"BacktestConfig.groups must be >= 2, got {self.groups}")
         if self.drawdown not in ('sum', 'product'): raise ValueError(f"BacktestConfig.drawdown must be 'sum' or 'product', got {self.drawdown!r}")
+        if self.limits not in LIMIT_RULES: raise ValueError(f"BacktestConfig.limits must be one of {LIMIT_RULES}, got {self.limits!r}")
+
+    def rules(self) -> str:
+        "The trading rules in words, for a caption."
+        if not self.frictions: return "no trading rules (every order in a stock with a price executes)"
+        limits = "A-share price limits (no buy at limit-up, no sell at limit-down)" if self.limits == 'cn' else "no price limits"
+        return f"no trade while suspended; {limits}"
 
 # %% ../nbs/20_backtest.ipynb #92fcc624
 @dataclass
@@ -191,11 +200,9 @@ def simulate(m: Market, days: np.ndarray, targets: np.ndarray, cfg: BacktestConf
     days, targets = days[keep], targets[keep]
     valid = np.isfinite(targets).any(1)
     if not valid.any(): raise ValueError(f"{m.universe}: no rebalance day has a target portfolio in {m.dates[0]}..{m.dates[-1]}")
-    if cfg.frictions:
-        untradable = ~m.tradable | ~np.isfinite(m.price)
-        up, down = limit_moves(m, cfg.limit, cfg.limit_wide)
-    else:
-        untradable = ~np.isfinite(m.price); up = down = np.zeros((T, N), bool)
+    untradable = ~m.tradable | ~np.isfinite(m.price) if cfg.frictions else ~np.isfinite(m.price)
+    if cfg.frictions and cfg.limits == 'cn': up, down = limit_moves(m, cfg.limit, cfg.limit_wide)
+    else: up = down = np.zeros((T, N), bool)
     R = deal_returns(ffill(m.price)); missing = ~np.isfinite(m.price)
     port = np.full(T, np.nan); traded = np.zeros(T)
     w = np.zeros(N)

@@ -11,12 +11,13 @@ import pandas as pd
 import torch
 import lightgbm as lgb
 from .core import masked_ic, masked_rank, HORIZONS
+from .model import ModelOutput
 from .batch import UniverseData
 
 # %% auto #0
 __all__ = ['SELECTION_CRITERIA', 'LIGHTGBM_LABELS', 'LIGHTGBM_STOPPING', 'daily_factor_ic', 'factor_ic_stats', 'rule_of_thumb',
-           'SignalOutput', 'day_demeaned', 'LinearFactorModel', 'LinearModel', 'EqualWeightModel', 'LightGBMConfig',
-           'rank_gauss', 'label_rows', 'daily_rank_ic_feval', 'LightGBMModel']
+           'day_demeaned', 'LinearFactorModel', 'LinearModel', 'EqualWeightModel', 'LightGBMConfig', 'rank_gauss',
+           'label_rows', 'daily_rank_ic_feval', 'LightGBMModel']
 
 # %% ../nbs/30_baselines.ipynb #6028aab1
 def daily_factor_ic(data: UniverseData, days, chunk: int = 64) -> torch.Tensor:
@@ -56,13 +57,6 @@ def rule_of_thumb(ic: np.ndarray, icir: np.ndarray, criterion: str, horizons=HOR
     return keep
 
 # %% ../nbs/30_baselines.ipynb #a715d5e8
-@dataclass
-class SignalOutput:
-    "What a model without E2EAI's extra outputs returns per batch: its signal per horizon (and its stock context, if any)."
-    deep: torch.Tensor                    # [B, N, K] signal per horizon, 0 at padding
-    context: torch.Tensor | None = None   # [B, N, m_1] stock context, for a step-by-step portfolio stage
-    weights: torch.Tensor | None = None   # [B, N, K] portfolio weights, for a portfolio stage
-
 def day_demeaned(y: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
     "`y [T, N, K]` minus its mean over each day's stocks weighted by `w [T, N, K]` (1 for a labelled member, 0 elsewhere)."
     return y - (y * w).sum(1, keepdim=True) / w.sum(1, keepdim=True).clamp_min(1)
@@ -70,8 +64,8 @@ def day_demeaned(y: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
 class LinearFactorModel:
     "A fixed linear map of the preprocessed factors per horizon, `beta [K, M]`; subclasses fit it."
     def eval(self): return self
-    def __call__(self, batch) -> SignalOutput:
-        return SignalOutput(deep=torch.einsum('bnm,km->bnk', batch.x, self.beta) * batch.mask[..., None])
+    def __call__(self, batch) -> ModelOutput:
+        return ModelOutput(deep=torch.einsum('bnm,km->bnk', batch.x, self.beta) * batch.mask[..., None])
 
 class LinearModel(LinearFactorModel):
     "Cross-sectional linear multi-factor model: pooled ridge fit of the day-demeaned return on the factors, per horizon."
@@ -207,11 +201,11 @@ class LightGBMModel:
         self.best_iteration = self.history.best_iteration.tolist()
         return self
 
-    def __call__(self, batch) -> SignalOutput:
+    def __call__(self, batch) -> ModelOutput:
         m = batch.mask                                                                      # [B, N]
         x = batch.x[m].cpu().numpy()                                                        # [R, M] the members only
         out = torch.zeros(*m.shape, len(self.boosters), device=batch.x.device)
         if len(x):
             p = np.stack([b.predict(x, num_iteration=b.best_iteration) * s for b, s in zip(self.boosters, self.scale)], -1)   # [R, K]
             out[m] = torch.as_tensor(p, dtype=out.dtype, device=out.device)
-        return SignalOutput(deep=out)
+        return ModelOutput(deep=out)

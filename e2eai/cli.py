@@ -155,7 +155,7 @@ FINANCIAL_ARG = dict(nargs='?', const='auto', metavar='FILE',
 
 def parser() -> argparse.ArgumentParser:
     "The `e2eai` argument parser."
-    from e2eai.methods import METHODS
+    from e2eai.core import METHODS
     p = argparse.ArgumentParser(prog='e2eai', description='End-to-end deep learning for active investing (E2EAI).')
     p.add_argument('--debug', action='store_true', help='show the full traceback of an error')
     sub = p.add_subparsers(dest='command', required=True)

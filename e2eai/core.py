@@ -5,14 +5,16 @@
 # %% ../nbs/00_core.ipynb #0912e5a1
 from __future__ import annotations
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 import os
 import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['HORIZONS', 'get_device', 'shared_data_dir', 'Panel', 'toy_panel', 'masked_ic', 'masked_rank', 'ffill',
-           'masked_rank_ic', 'masked_ic_matrix']
+__all__ = ['HORIZONS', 'ADHOC', 'AUTO', 'METHOD_TABLE', 'METHODS', 'ROWS', 'PAPER_ROWS', 'get_device', 'shared_data_dir', 'Panel',
+           'toy_panel', 'masked_ic', 'masked_rank', 'ffill', 'masked_rank_ic', 'masked_ic_matrix', 'Row', 'Method',
+           'method_info']
 
 # %% ../nbs/00_core.ipynb #2ae3af27
 HORIZONS = (3, 5, 10, 15, 20)
@@ -167,3 +169,55 @@ def masked_ic_matrix(a: torch.Tensor, b: torch.Tensor, mask: torch.Tensor, undef
     za, oka = z(a); zb, okb = z(b)
     good = (n >= 2) & okb.transpose(1, 2) & oka                                   # [B, Q, P]
     return torch.where(good, zb.transpose(1, 2) @ za, torch.full((), undefined, dtype=a.dtype, device=a.device))
+
+# %% ../nbs/00_core.ipynb #b2b32b6e
+ADHOC, AUTO = 'ad-hoc', 'automatic'             # Table 1's two blocks: top-n of a signal, or the model's own weights
+
+class Row(NamedTuple):
+    "One row of Table 1: its name, the run record's output it reads and the portfolio construction."
+    name: str
+    output: str                  # 'deep', 'approx' or 'weights'
+    construction: str            # ADHOC or AUTO
+
+@dataclass(frozen=True)
+class Method:
+    "One method of Table 1: how it learns, whether its seeds differ, its rows; `rule`: S-*'s factor-selection rule."
+    name: str
+    kind: str                    # 'fitted' (closed form), 'trees', 'neural', 'stepwise' (rule + DMFM + portfolio) or 'e2e'
+    seeded: bool                 # False: one run per fold (its seeds would give the same result)
+    rows: tuple                  # (Row, ...) the Table 1 rows it yields, where its record has the output
+    rule: str | None = None
+
+def _one(name, kind, seeded=True, output='deep', construction=ADHOC, rule=None) -> Method:
+    return Method(name, kind, seeded, (Row(name, output, construction),), rule)
+
+METHOD_TABLE = {m.name: m for m in (
+    _one('Linear', 'fitted', seeded=False), _one('EW', 'fitted', seeded=False),
+    _one('MLP', 'neural'), _one('MGAT', 'neural'), _one('DMFM', 'neural'), _one('LightGBM', 'trees'),
+    _one('S-Best', 'stepwise', output='weights', construction=AUTO, rule='best'),
+    _one('S-Avg', 'stepwise', output='weights', construction=AUTO, rule='avg'),
+    _one('S-T20', 'stepwise', output='weights', construction=AUTO, rule='t20'),
+    Method('E2EAI', 'e2e', True, (Row('E2E_l', 'approx', ADHOC), Row('E2E_d', 'deep', ADHOC), Row('E2E_auto', 'weights', AUTO))),
+)}
+METHODS = tuple(METHOD_TABLE)
+ROWS = {r.name: r for c in (ADHOC, AUTO) for m in METHOD_TABLE.values() for r in m.rows if r.construction == c}  # Table 1's order
+
+def method_info(name: str) -> Method:
+    "The `Method` called `name`, or a one-line error listing the methods."
+    if name not in METHOD_TABLE: raise ValueError(f"unknown method {name!r}; methods are {', '.join(METHODS)}")
+    return METHOD_TABLE[name]
+
+PAPER_ROWS = {  # row: {universe: (alpha %, IR, MD, TT, n)}, the paper's Table 1
+    'Linear': dict(csi1000=(7.79, 1.35, .08, .76, 100), csi500=(5.62, .77, .04, .89, 50), csi300=(1.73, .32, .08, .89, 30)),
+    'EW': dict(csi1000=(14.65, 1.92, .06, .71, 100), csi500=(8.91, 1.86, .06, .97, 50), csi300=(7.57, 1.20, .06, .71, 30)),
+    'MLP': dict(csi1000=(15.16, 3.53, .07, .88, 100), csi500=(4.48, .67, .05, .78, 50), csi300=(3.56, .65, .15, .88, 30)),
+    'MGAT': dict(csi1000=(9.24, 1.63, .15, 1.05, 100), csi500=(4.96, .62, .12, .83, 50), csi300=(3.17, .56, .09, 1.53, 30)),
+    'DMFM': dict(csi1000=(16.36, 3.46, .08, .92, 100), csi500=(9.03, 1.89, .07, 1.01, 50), csi300=(7.85, 1.09, .06, .96, 30)),
+    'E2E_l': dict(csi1000=(15.14, 2.92, .07, .94, 100), csi500=(12.00, 2.18, .07, 1.11, 50), csi300=(9.60, 1.46, .09, .71, 30)),
+    'E2E_d': dict(csi1000=(18.10, 4.35, .08, .92, 100), csi500=(13.37, 2.45, .08, 1.01, 50), csi300=(13.40, 2.02, .07, .97, 30)),
+    'S-Best': dict(csi1000=(7.10, .42, .11, .81, 319), csi500=(.74, .90, .01, .24, 433), csi300=(-.06, -.58, .01, .16, 272)),
+    'S-Avg': dict(csi1000=(11.10, .67, .11, .82, 321), csi500=(.88, 1.16, .01, .22, 455), csi300=(.01, -.19, .01, .13, 289)),
+    'S-T20': dict(csi1000=(-.04, -.08, .32, 1.75, 32), csi500=(-9.44, -.81, .22, 1.03, 25), csi300=(11.22, .69, .11, .40, 50)),
+    'E2E_auto': dict(csi1000=(20.12, 1.37, .09, .96, 95), csi500=(8.88, 2.47, .04, .76, 129), csi300=(7.40, 1.56, .04, .60, 103)),
+}
+

@@ -16,8 +16,19 @@ from .methods import run_fold
 from .records import RunRecord, run_name
 
 # %% auto #0
-__all__ = ['FINANCIAL', 'CACHE_VERSION', 'user_factor_files', 'financial_file', 'market_panel', 'data_fingerprint',
-           'load_universe', 'load_market', 'universe_folds', 'merge_markets', 'train_run']
+__all__ = ['FINANCIAL', 'CACHE_VERSION', 'from_checkout', 'user_factor_files', 'financial_file', 'market_panel',
+           'data_fingerprint', 'load_universe', 'load_market', 'universe_folds', 'merge_markets', 'train_run']
+
+# %% ../nbs/32_experiment.ipynb #ef4d1ec3
+def from_checkout(path) -> Path | None:
+    """`path` as given when absolute (None stays None); a relative one from the source checkout that holds the working
+    directory (the nearest folder above it with `settings.ini`), or from the working directory outside any checkout."""
+    if path is None: return None
+    path, here = Path(path), Path.cwd()
+    if path.is_absolute(): return path
+    root = next((p for p in [here, *here.parents] if (p / 'settings.ini').exists()), here)
+    return root / path
+
 
 # %% ../nbs/32_experiment.ipynb #b8b5c740
 def user_factor_files(data_dir, factor_file=None, factor_groups=None) -> tuple:

@@ -9,21 +9,21 @@ import numpy as np
 import pandas as pd
 import torch
 from torch import nn
-from .core import HORIZONS
-from .batch import UniverseData
+from .core import HORIZONS, METHODS, method_info
+from .batch import UniverseData, iterate_batches
 from .folds import Fold
 from .selection import StockContextEncoder
 from .neutralize import RelationalNeutralization
 from .deep_factors import DeepFactorHeads
 from .portfolio import PortfolioAttention
 from .losses import ic_loss, portfolio_return_loss, weight_cap_loss
-from .model import E2EAI, E2EAIConfig
-from .baselines import SignalOutput, LinearModel, EqualWeightModel, LightGBMConfig, LightGBMModel, factor_ic_stats, rule_of_thumb
+from .model import E2EAI, E2EAIConfig, ModelOutput
+from .baselines import LinearModel, EqualWeightModel, LightGBMConfig, LightGBMModel, factor_ic_stats, rule_of_thumb
 from .train import TrainConfig, fit, predict, seed_everything, signal_rank_ic
 from .records import RunRecord
 
 # %% auto #0
-__all__ = ['METHODS', 'SignalModel', 'StepwisePortfolio', 'lightgbm_config', 'build_model', 'run_fold']
+__all__ = ['SignalModel', 'frozen_scores', 'StepwisePortfolio', 'lightgbm_config', 'build_model', 'run_fold']
 
 # %% ../nbs/31_methods.ipynb #3f386399
 class SignalModel(nn.Module):
@@ -36,11 +36,11 @@ class SignalModel(nn.Module):
         self.gat = RelationalNeutralization(cfg.context_dim, 'industry', heads=cfg.heads, impl=cfg.gat_impl) if graph else None
         self.decoder = DeepFactorHeads(cfg.context_dim, len(cfg.horizons), cfg.negative_slope, parts=2 if graph else 1)
 
-    def forward(self, batch) -> SignalOutput:
+    def forward(self, batch) -> ModelOutput:
         mask = batch.mask
         c = self.encoder(torch.where(mask[..., None], batch.x, 0.), mask)
         parts = [c, self.gat.gat(c, torch.zeros_like(batch.industry), mask)] if self.graph else [c]
-        return SignalOutput(deep=self.decoder(parts, mask), context=c)
+        return ModelOutput(deep=self.decoder(parts, mask), context=c)
 
     def loss(self, out, batch) -> dict:
         l = ic_loss(out.deep, batch.y, batch.y_mask, batch.mask)
@@ -50,21 +50,42 @@ class SignalModel(nn.Module):
     def update_buffers(self, out): pass
 
 # %% ../nbs/31_methods.ipynb #900a99c5
+@torch.no_grad()
+def frozen_scores(scorer: nn.Module, data: UniverseData, days, batch_days: int = 32) -> dict:
+    """A frozen scorer's eval-mode outputs on `days`, once: `context [T', Nmax, m_1]`, undirected `deep [T', Nmax, K]`,
+    its directions `dir_deep [K]` (ones where it has none) and `row [T]`, the row of each day (-1: not scored)."""
+    scorer.eval()
+    days = np.sort(np.asarray(days))
+    row = torch.full((len(data.dates),), -1, dtype=torch.long, device=data.device)
+    row[torch.as_tensor(days, device=data.device)] = torch.arange(len(days), device=data.device)
+    out = {}
+    for b in iterate_batches(data, days, batch_days):
+        o = scorer(b)
+        if not out:
+            width = data.mask.shape[1]
+            out = {k: o.deep.new_zeros(len(days), width, getattr(o, k).shape[-1]) for k in ('context', 'deep')}
+            out['dir_deep'] = torch.ones(o.deep.shape[-1], device=o.deep.device) if o.dir_deep is None else o.dir_deep
+        n = o.deep.shape[1]
+        for k in ('context', 'deep'): out[k][row[b.days], :n] = getattr(o, k)
+    return {**out, 'row': row}
+
 class StepwisePortfolio(nn.Module):
-    "Stage 3 of S-*: eq. 9–10's portfolio module on a frozen scorer's context and signal, trained on L_p alone."
-    def __init__(self, scorer: nn.Module, cfg: E2EAIConfig):
+    """Stage 3 of S-*: eq. 9–10's portfolio module on a frozen scorer's context and signal, trained on L_p alone.
+    The scorer runs once, on `days` (`frozen_scores`); each step reads its outputs for the batch's days."""
+    def __init__(self, scorer: nn.Module, cfg: E2EAIConfig, data: UniverseData, days):
         super().__init__()
-        self.scorer, self.cfg = scorer.eval().requires_grad_(False), cfg
+        self.cfg = cfg
+        self.scores = frozen_scores(scorer, data, days)                    # plain tensors: not in the state dict
         self.portfolio = PortfolioAttention(cfg.context_dim, len(cfg.horizons), cfg.gamma_p, cfg.gate_p, cfg.negative_slope)
 
-    def train(self, mode: bool = True):
-        super().train(mode); self.scorer.eval(); return self              # the scorer stays frozen, BatchNorm included
-
-    def forward(self, batch) -> SignalOutput:
-        with torch.no_grad(): o = self.scorer(batch)
-        d = getattr(o, 'dir_deep', None)
-        d = torch.ones(o.deep.shape[-1], device=o.deep.device) if d is None else d
-        return SignalOutput(deep=o.deep * d, context=o.context, weights=self.portfolio(o.context, o.deep, d, batch.mask)[0])
+    def forward(self, batch) -> ModelOutput:
+        "`batch` of scored days -> the frozen signal `deep [B, N, K]` (directed), its `context` and the `weights [B, N, K]`."
+        row = self.scores['row'][batch.days]
+        if (row < 0).any():
+            raise ValueError(f"StepwisePortfolio: day(s) {batch.days[row < 0].tolist()} were not scored by the frozen model")
+        n, d = batch.mask.shape[1], self.scores['dir_deep']
+        c, deep = self.scores['context'][row, :n], self.scores['deep'][row, :n]
+        return ModelOutput(deep=deep * d, context=c, weights=self.portfolio(c, deep, d, batch.mask)[0])
 
     def loss(self, out, batch) -> dict:
         ret, up = portfolio_return_loss(out.weights, batch.y, batch.y_mask, batch.mask), weight_cap_loss(out.weights, batch.mask, self.cfg.theta)
@@ -74,8 +95,6 @@ class StepwisePortfolio(nn.Module):
     def update_buffers(self, out): pass
 
 # %% ../nbs/31_methods.ipynb #69a64b5c
-METHODS = ('Linear', 'EW', 'MLP', 'MGAT', 'DMFM', 'LightGBM', 'E2EAI', 'S-Best', 'S-Avg', 'S-T20')
-_STEPWISE = {'S-Best': 'best', 'S-Avg': 'avg', 'S-T20': 't20'}
 _LIGHTGBM_FIELDS = {f.name for f in dataclasses.fields(LightGBMConfig)}
 _NEURAL_FIELDS = {f.name for f in dataclasses.fields(E2EAIConfig)}
 
@@ -95,10 +114,11 @@ def _subset(data: UniverseData, keep: np.ndarray) -> UniverseData:
 def build_model(method: str, n_factors: int, model: dict | None = None) -> nn.Module:
     "The untrained network of a neural method."
     cfg = E2EAIConfig(**{k: v for k, v in (model or {}).items() if k not in _LIGHTGBM_FIELDS})    # LightGBM's settings are its own
-    if method == 'E2EAI': return E2EAI(n_factors, cfg)
-    if method in ('DMFM', *_STEPWISE): return E2EAI(n_factors, dataclasses.replace(cfg, factor_selection=False, portfolio=False))
+    kind = method_info(method).kind
+    if kind == 'e2e': return E2EAI(n_factors, cfg)
+    if method == 'DMFM' or kind == 'stepwise': return E2EAI(n_factors, dataclasses.replace(cfg, factor_selection=False, portfolio=False))
     if method in ('MLP', 'MGAT'): return SignalModel(n_factors, cfg, graph=method == 'MGAT')
-    raise ValueError(f"unknown method {method!r}; methods are {METHODS}")
+    raise ValueError(f"{method} is not a neural method")
 
 def _versions() -> dict:
     "What a run's numbers may depend on besides its config: the torch, numpy and e2eai versions."
@@ -108,7 +128,7 @@ def _versions() -> dict:
 def run_fold(method: str, data: UniverseData, fold: Fold, seed: int = 0, train: TrainConfig | dict | None = None,
              model: dict | None = None, extra_config: dict | None = None) -> RunRecord:
     "Train `method` on `fold` of `data` and return its run record with the test block's outputs."
-    if method not in METHODS: raise ValueError(f"unknown method {method!r}; methods are {METHODS}")
+    spec = method_info(method)
     if fold.skipped: raise ValueError(f"{data.universe} fold {fold.j} cannot be run: {fold.skipped}")
     tcfg = train if isinstance(train, TrainConfig) else TrainConfig(**{**(train or {}), 'seed': seed})
     t0 = time.time(); seed_everything(seed)
@@ -116,24 +136,25 @@ def run_fold(method: str, data: UniverseData, fold: Fold, seed: int = 0, train: 
                   threads=torch.get_num_threads(), device=str(data.device), versions=_versions(),
                   train_span=fold.span('train'), valid_span=fold.span('valid'), test_span=fold.span('test'), **(extra_config or {}))
     used, history = data, pd.DataFrame()
-    if method in ('Linear', 'EW'):
+    if spec.kind == 'fitted':
         net = (LinearModel() if method == 'Linear' else EqualWeightModel()).fit(data, fold.train)
         config['beta'] = net.beta.tolist()
-    elif method == 'LightGBM':                                                      # trees per horizon, early-stopped on fold.valid
+    elif spec.kind == 'trees':                                                      # trees per horizon, early-stopped on fold.valid
         net = LightGBMModel(lightgbm_config(model), seed).fit(data, *tcfg.days(fold))     # the profile's day budget
         c = net.cfg
         config['lightgbm'] = dict(label=c.label, stopping=c.stopping, params=c.params(seed), num_boost_round=c.num_boost_round,
                                   early_stopping_rounds=c.early_stopping_rounds, max_rows=c.max_rows, best_iteration=net.best_iteration)
         history = net.history
     else:
-        if method in _STEPWISE:                                                     # stage 1: the rule of thumb
+        if spec.kind == 'stepwise':                                                 # stage 1: the rule of thumb
             st = factor_ic_stats(data, fold.train)
-            keep = rule_of_thumb(st['ic'], st['icir'], _STEPWISE[method], data.horizons)
+            keep = rule_of_thumb(st['ic'], st['icir'], spec.rule, data.horizons)
             used = _subset(data, keep); config['selected_factors'] = used.factor_names
         net = build_model(method, len(used.factor_names), model).to(data.device)
         history = fit(net, used, fold, tcfg)                                        # E2EAI, DMFM, MLP, MGAT; stage 2 of S-*
-        if method in _STEPWISE:                                                     # stage 3: portfolio on the frozen model
-            net = StepwisePortfolio(net, net.cfg).to(data.device)
+        if spec.kind == 'stepwise':                                                 # stage 3: portfolio on the frozen model
+            scored = np.concatenate([*tcfg.days(fold), fold.valid, fold.test])
+            net = StepwisePortfolio(net, net.cfg, used, np.unique(scored)).to(data.device)
             ptcfg = dataclasses.replace(tcfg, valid_metric='loss')                   # the frozen scorer's Rank IC cannot move:
             history = pd.concat([history.assign(stage='model'),                      # the portfolio stops on its own L_p
                                  fit(net, used, fold, ptcfg).assign(stage='portfolio')], ignore_index=True)

@@ -15,7 +15,7 @@ from .portfolio import PortfolioAttention
 from .losses import LossConfig, e2eai_losses
 
 # %% auto #0
-__all__ = ['ESTIMATE_INPUTS', 'E2EAIConfig', 'E2EAIOutput', 'E2EAI']
+__all__ = ['ESTIMATE_INPUTS', 'E2EAIConfig', 'ModelOutput', 'E2EAI']
 
 # %% ../nbs/15_model.ipynb #b34496eb
 ESTIMATE_INPUTS = ('original', 'selected')
@@ -55,21 +55,26 @@ class E2EAIConfig(LossConfig):
 
 # %% ../nbs/15_model.ipynb #37b32ab2
 @dataclass
-class E2EAIOutput:
-    "One forward pass of `E2EAI`, per day of the batch."
-    deep: Tensor                   # [B, N, K] deep factors f_k (eq. 6)
-    approx: Tensor                 # [B, N, K] attention estimates f_hat_k (eq. 8)
-    weights: Tensor | None         # [B, N, K] portfolio weights W_k (eq. 10), sum 1 per day and horizon; None without portfolio
-    attention: Tensor              # [B, K, M] day-level directional attention a_k (eq. 7)
-    selection: Tensor              # [B, M] share of the day's stocks whose gate kept each factor (eq. 1)
-    dir_factor: Tensor             # [K, M] directions d_k of the original factors used
-    dir_deep: Tensor               # [K] directions d_f of the deep factors used
-    context: Tensor | None = None  # [B, N, m_1] stock context C (eq. 3), what a step-by-step portfolio stage reads
-    increment: tuple | None = None # the batch's IC sums ([K, M], [K]) in training mode, for `update_buffers`
+class ModelOutput:
+    """What every model of the package returns for a batch of days: E2EAI fills every field, a baseline its signal
+    `deep` (and its stock context, or its portfolio weights, where it has them); what a model lacks is None."""
+    deep: Tensor                      # [B, N, K] deep factors f_k (eq. 6), or a baseline's signal per horizon; 0 at padding
+    approx: Tensor | None = None      # [B, N, K] attention estimates f_hat_k (eq. 8)
+    weights: Tensor | None = None     # [B, N, K] portfolio weights W_k (eq. 10), sum 1 per day and horizon
+    attention: Tensor | None = None   # [B, K, M] day-level directional attention a_k (eq. 7)
+    selection: Tensor | None = None   # [B, M] share of the day's stocks whose gate kept each factor (eq. 1)
+    dir_factor: Tensor | None = None  # [K, M] directions d_k of the original factors used
+    dir_deep: Tensor | None = None    # [K] directions d_f of the deep factors used (None: the signal is already directed)
+    context: Tensor | None = None     # [B, N, m_1] stock context C (eq. 3), what a step-by-step portfolio stage reads
+    increment: tuple | None = None    # the batch's IC sums ([K, M], [K]) in training mode, for `update_buffers`
+
+    def directed(self) -> Tensor:
+        "The signal whose top stocks are bought, `deep * dir_deep` (`deep` when it has no directions): `[B, N, K]`."
+        return self.deep if self.dir_deep is None else self.deep * self.dir_deep
 
 # %% ../nbs/15_model.ipynb #e63a2dba
 class E2EAI(nn.Module):
-    "The E2EAI network (paper §4): `forward(batch) -> E2EAIOutput`, `loss(out, batch) -> dict`, directional buffer updates."
+    "The E2EAI network (paper §4): `forward(batch) -> ModelOutput`, `loss(out, batch) -> dict`, directional buffer updates."
     def __init__(self, n_factors: int, cfg: E2EAIConfig | None = None):
         super().__init__()
         cfg = cfg or E2EAIConfig()
@@ -95,8 +100,8 @@ class E2EAI(nn.Module):
             raise ValueError(f"E2EAI expects batch.y and batch.y_mask [B, N, {K}] (horizons {self.cfg.horizons}); got y "
                              f"{tuple(batch.y.shape)}, y_mask {tuple(batch.y_mask.shape)}")
 
-    def forward(self, batch) -> E2EAIOutput:
-        "`batch` with x [B, N, M], mask [B, N], industry [B, N] (and y, y_mask [B, N, K] in training) -> `E2EAIOutput`."
+    def forward(self, batch) -> ModelOutput:
+        "`batch` with x [B, N, M], mask [B, N], industry [B, N] (and y, y_mask [B, N, K] in training) -> `ModelOutput`."
         self._check(batch)
         mask = batch.mask
         x = torch.where(mask[..., None], batch.x, 0.)
@@ -112,7 +117,7 @@ class E2EAI(nn.Module):
         approx, attention = self.estimate(est_in, mask, d_factor)                  # eq. 7–8
         weights = self._portfolio(c, deep, d_deep, mask)                            # eq. 9–10
         selection = gate.sum(1) / mask.sum(1, keepdim=True).clamp_min(1)
-        return E2EAIOutput(deep=deep, approx=approx, weights=weights, attention=attention, selection=selection,
+        return ModelOutput(deep=deep, approx=approx, weights=weights, attention=attention, selection=selection,
                            dir_factor=d_factor, dir_deep=d_deep, context=c, increment=inc)
 
     def _portfolio(self, c, deep, d_deep, mask):
@@ -121,11 +126,11 @@ class E2EAI(nn.Module):
         if self.cfg.portfolio_detach: c, deep = c.detach(), deep.detach()
         return self.portfolio(c, deep, d_deep, mask)[0]
 
-    def loss(self, out: E2EAIOutput, batch) -> dict:
+    def loss(self, out: ModelOutput, batch) -> dict:
         "Eq. 11, every term and the total: {'ret', 'up', 'stability', 'factor_return', 'estimate', 'total'} ('ic' for 'ret', 'up' without portfolio)."
         return e2eai_losses(out.deep, out.approx, out.weights, out.dir_deep, batch.y, batch.y_mask, batch.mask, self.cfg)
 
-    def update_buffers(self, out: E2EAIOutput):
+    def update_buffers(self, out: ModelOutput):
         "Algorithm 1, lines 7–8: add the batch's IC sums that `forward` computed (training mode) to the directional buffer."
         if out.increment is None:
             raise ValueError("update_buffers needs an output of a forward pass in training mode (model.train()); this one was made in eval mode")

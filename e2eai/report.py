@@ -10,28 +10,28 @@ import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
 from matplotlib.colors import Normalize
-from .core import Panel
+from .core import Panel, ADHOC, AUTO, METHOD_TABLE, ROWS, Row
 from .records import concat_records
 from .backtest import BacktestConfig, market, backtest_signal, backtest_weights, record_array, record_signal, horizon_index
 from .diagnostics import ic_summary, group_returns, save_figure
 
 # %% auto #0
-__all__ = ['ADHOC', 'AUTO', 'E2E_ROWS', 'METHOD_ORDER', 'UNIVERSE_ORDER', 'METRICS', 'HEADER', 'LATEX_HEADER', 'DIGITS',
-           'HIGHER_BETTER', 'portfolios', 'universe_label', 'oos_records', 'evaluate_record', 'evaluate_records',
-           'table1_stats', 'table1', 'table1_caption', 'markdown_table', 'save_table1', 'attention_tables',
-           'fig2_attention', 'monotonicity_tables', 'fig3_monotonicity']
+__all__ = ['UNIVERSE_ORDER', 'METRICS', 'HEADER', 'LATEX_HEADER', 'DIGITS', 'HIGHER_BETTER', 'portfolios', 'universe_label',
+           'oos_records', 'evaluate_record', 'evaluate_records', 'table1_stats', 'table1', 'table1_caption',
+           'markdown_table', 'save_table1', 'attention_tables', 'fig2_attention', 'monotonicity_tables',
+           'fig3_monotonicity']
 
 # %% ../nbs/22_report.ipynb #1dbed118
-ADHOC, AUTO = 'ad-hoc', 'automatic'
-E2E_ROWS = (('E2E_l', 'approx', ADHOC), ('E2E_d', 'deep', ADHOC), ('E2E_auto', 'weights', AUTO))
-METHOD_ORDER = ('Linear', 'EW', 'MLP', 'MGAT', 'DMFM', 'LightGBM', 'E2E_l', 'E2E_d', 'S-Best', 'S-Avg', 'S-T20', 'E2E_auto')
 UNIVERSE_ORDER = ('csi1000', 'csi500', 'csi300')
 
-def portfolios(record) -> list[tuple[str, str, str]]:
-    "The Table 1 rows a record yields: (row name, record output, construction)."
+def portfolios(record) -> list[Row]:
+    """The Table 1 rows a record yields (`core.Row`: name, record output, construction): its method's rows of
+    `METHOD_TABLE` where the record has the output; a method outside the table (a study's variant) yields one row, its
+    weights (automatic) or else its deep factor (ad-hoc)."""
     method = record.config['method']
-    if method.upper().startswith('E2E'): return [r for r in E2E_ROWS if getattr(record, r[1]) is not None]
-    return [(method, 'weights', AUTO)] if record.weights is not None else [(method, 'deep', ADHOC)]
+    if method not in METHOD_TABLE:
+        return [Row(method, 'weights', AUTO)] if record.weights is not None else [Row(method, 'deep', ADHOC)]
+    return [r for r in METHOD_TABLE[method].rows if getattr(record, r.output) is not None]
 
 def universe_label(u: str) -> str:
     "'csi1000' -> 'CSI 1000'; other names unchanged."
@@ -58,7 +58,7 @@ def evaluate_record(record, panel: Panel, cfg: BacktestConfig = BacktestConfig()
             ic = ic_summary(s, m, [cfg.horizon]).loc[cfg.horizon, ['IC', 'ICIR', 'Rank IC', 'Rank ICIR']].to_dict()
         rows.append(dict(universe=u, method=name, construction=construction, seed=record.config['seed'], **bt.metrics, **ic,
                          **bt.counts, benchmark=bt.benchmark, start=bt.daily.index[0].date(), end=bt.daily.index[-1].date(),
-                         horizon=cfg.horizon, rebalance=cfg.rebalance, frictions=cfg.frictions, cost=cfg.cost))
+                         horizon=cfg.horizon, rebalance=cfg.rebalance, frictions=cfg.frictions, rules=cfg.rules(), cost=cfg.cost))
     return pd.DataFrame(rows)
 
 def evaluate_records(records: list, panel: Panel, cfg: BacktestConfig = BacktestConfig()) -> pd.DataFrame:
@@ -100,7 +100,7 @@ def table1(results: pd.DataFrame, net: bool = False, fmt: str = 'md') -> pd.Data
     "Table 1 in the paper's layout: rows (construction, method), columns (universe, metric); cells formatted for `fmt` ('md', 'latex', 'plain')."
     st = table1_stats(results, net)
     us = _order(st.universe, UNIVERSE_ORDER)
-    rows = [(c, mth) for c in (ADHOC, AUTO) for mth in _order(st.method[st.construction == c], METHOD_ORDER)]
+    rows = [(c, mth) for c in (ADHOC, AUTO) for mth in _order(st.method[st.construction == c], ROWS)]
     cols = pd.MultiIndex.from_tuples([(universe_label(u), HEADER[mt]) for u in us for mt in METRICS])
     out = pd.DataFrame('–', index=pd.MultiIndex.from_tuples(rows, names=['construction', 'method']), columns=cols)
     for r in st.itertuples():
@@ -119,7 +119,7 @@ def table1_caption(results: pd.DataFrame, net: bool = False) -> str:
     return (f"Out-of-sample, daily: {period}. Ad-hoc: top of 10 exposure groups of the "
             f"horizon-{one('horizon')} signal (bottom where its direction is negative), equally weighted; automatic: the "
             f"model's weights. Rebalanced every {one('rebalance')} trading day(s), traded at the next day's deal price. "
-            f"A-share trading rules (suspension, limit-up/down) {'on' if results.frictions.all() else 'off' if not results.frictions.any() else 'mixed'}. "
+            f"Trading rules: {one('rules') if 'rules' in results else 'A-share (suspension, limit-up/down) ' + ('on' if results.frictions.all() else 'off')}. "
             f"{'Net of' if net else 'Gross of'} a cost of {one('cost')} per unit of buy+sell turnover. Benchmark: {bench}. "
             f"α: annualized mean active return (%); IR: annualized information ratio; MD: maximum drawdown of cumulative "
             f"active return; TT: mean buy+sell turnover per rebalance; n̄: mean holdings. "

@@ -11,6 +11,7 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import pandas as pd
 from tqdm import tqdm                    # text bars everywhere: tqdm.auto asks JupyterLab for ipywidgets
+from .core import METHODS, METHOD_TABLE
 from .records import run_name, record_problem
 
 # %% auto #0
@@ -160,12 +161,17 @@ def method_params(p: dict, methods) -> dict:
     tuned = p.get('tuned', TUNED)
     return {m: dict(train={**tuned.get(m, {}).get('train', {}), **p['train']}, model={**tuned.get(m, {}).get('model', {}), **p.get('model', {})})
             for m in methods}
-DETERMINISTIC = ('Linear', 'EW')
+DETERMINISTIC = tuple(m.name for m in METHOD_TABLE.values() if not m.seeded)   # one run per fold: seeds change nothing
 
 def experiments_dir() -> Path:
-    "`nbs/experiments` of this checkout (the papermill notebooks)."
+    """The papermill notebooks: `e2eai/experiments` of an installed wheel (setup.py ships `nbs/experiments` there), else
+    `nbs/experiments` of the source checkout the package runs from (an editable install)."""
     import e2eai
-    return Path(e2eai.__file__).resolve().parents[1] / 'nbs' / 'experiments'
+    pkg = Path(e2eai.__file__).resolve().parent
+    shipped, checkout = pkg / 'experiments', pkg.parent / 'nbs' / 'experiments'
+    for d in (shipped, checkout):
+        if (d / 'run_one.ipynb').exists(): return d
+    raise FileNotFoundError(f"the experiment notebooks are in neither {shipped} nor {checkout}: reinstall e2eai")
 
 def pick_folds(folds: list, which) -> list[int]:
     "Runnable fold indices: 'all', 'first', 'last', 'last:N' or an explicit list."
@@ -201,7 +207,6 @@ def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke',
               **overrides) -> pd.DataFrame:
     "Run the grid of `profile` (fields overridable) with papermill into `out`, then assemble Table 1 and Fig. 2–3 into `figures_dir` (default `out/figures`)."
     from e2eai.experiment import load_universe, universe_folds
-    from e2eai.methods import METHODS
     if profile not in PROFILES: raise ValueError(f"unknown profile {profile!r}; profiles are {sorted(PROFILES)}")
     p = {**PROFILES[profile], **overrides}
     out, data_dir = Path(out).resolve(), Path(data_dir).resolve()          # absolute before any notebook runs
@@ -222,7 +227,9 @@ def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke',
     status.attrs['grid_seconds'] = round(time.time() - t0, 1)
     if assemble:
         import papermill as pm
-        for nb in ('table1', 'figures'):
+        drawn = ('table1', 'figures') if 'E2EAI' in methods else ('table1',)       # Fig. 2 and 3 draw E2EAI's attention
+        if progress and 'E2EAI' not in methods: print("Fig. 2 and Fig. 3 draw E2EAI's records: not drawn without E2EAI")
+        for nb in drawn:
             pm.execute_notebook(str(experiments_dir() / f'{nb}.ipynb'), str(out / 'notebooks' / f'{nb}.ipynb'), progress_bar=False,
                                 extra_arguments=_QUIET_KERNEL,
                                 parameters=dict(run_dir=str(out), data_dir=str(data_dir), start=start, end=end, financial=financial,

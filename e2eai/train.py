@@ -69,10 +69,6 @@ def planted_panel(T: int = 240, N: int = 80, M: int = 4, seed: int = 0, strength
                  industry=industry, industry_names=list('ABCD'), labels=labels.astype('float32'))
 
 # %% ../nbs/16_train.ipynb #6b10eb81
-def _directed(out) -> torch.Tensor:
-    d = getattr(out, 'dir_deep', None)
-    return out.deep if d is None else out.deep * d
-
 @torch.no_grad()
 def validate(model, data: UniverseData, days, batch_days: int = 32) -> dict:
     """Mean loss terms (weighted by days) and Rank IC of the directed deep factors on `days`, in eval mode: `rank_ic` over
@@ -89,7 +85,7 @@ def validate(model, data: UniverseData, days, batch_days: int = 32) -> dict:
 def _batch_rank_ic(out, b) -> torch.Tensor:
     "Rank IC `[B, K]` of a batch's directed deep factors with its labels, over members with a label (NaN where undefined)."
     ok = (b.y_mask & b.mask[..., None]).transpose(1, 2)
-    return masked_rank_ic(_directed(out).transpose(1, 2), b.y.transpose(1, 2), ok, undefined=torch.nan)
+    return masked_rank_ic(out.directed().transpose(1, 2), b.y.transpose(1, 2), ok, undefined=torch.nan)
 
 def _rank_ic_summary(ics: list, horizons) -> dict:
     "`rank_ic` (over every day and horizon) and `rank_ic_{h}` (per horizon) from per-batch `[B, K]` Rank ICs."
@@ -112,12 +108,12 @@ def predict(model, data: UniverseData, days, batch_days: int = 32) -> dict:
     for b in iterate_batches(data, days, batch_days, drop_empty=False):
         out = model(b)
         B, K = out.deep.shape[0], out.deep.shape[-1]
-        p = batch_to_panel_arrays({k: getattr(out, k) for k in ('deep', 'approx', 'weights') if getattr(out, k, None) is not None},
-                                  b, len(data.codes))
+        per_stock = {k: getattr(out, k) for k in ('deep', 'approx', 'weights') if getattr(out, k) is not None}
+        p = batch_to_panel_arrays(per_stock, b, len(data.codes))
         for k in ('attention', 'selection'):
-            if getattr(out, k, None) is not None: p[k] = getattr(out, k).float().cpu().numpy()
-        if getattr(out, 'dir_factor', None) is not None: p['dir_factor'] = out.dir_factor.expand(B, *out.dir_factor.shape).cpu().numpy()
-        p['dir_deep'] = (out.dir_deep.expand(B, K) if getattr(out, 'dir_deep', None) is not None else torch.ones(B, K)).cpu().numpy()
+            if getattr(out, k) is not None: p[k] = getattr(out, k).float().cpu().numpy()
+        if out.dir_factor is not None: p['dir_factor'] = out.dir_factor.expand(B, *out.dir_factor.shape).cpu().numpy()
+        p['dir_deep'] = (out.dir_deep.expand(B, K) if out.dir_deep is not None else torch.ones(B, K)).cpu().numpy()
         parts.append(p)
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
