@@ -42,7 +42,7 @@ def data_summary(panel: Panel, universe: str) -> dict:
         fundamental_coverage=_fundamental_coverage(p, fx),
         label_coverage={f'r{k}': float(np.isfinite(lab[:, i]).mean()) for i, k in enumerate(p.horizons)},
         benchmark=p.meta.get('benchmarks', {}).get(universe, 'equal-weighted universe') if universe in p.benchmark else 'equal-weighted universe',
-        price_source=p.price_source)
+        market_series=p.meta.get('market_series', 'equal-weighted'), price_source=p.price_source)
 
 def format_summary(s: dict) -> str:
     "The summary as the few lines `data-info` prints."
@@ -59,7 +59,7 @@ def format_summary(s: dict) -> str:
             f"{g} " + ', '.join(f'{n} {v:.0%}' for n, v in fs.items()) for g, fs in s['fundamental_coverage'].items())]
           if s.get('fundamental_coverage') else []),
         f"  deal price: {s['price_source']}",
-        f"  benchmark: {s['benchmark']}"])
+        f"  benchmark: {s['benchmark']}; the Beta factors' market series: {s.get('market_series', 'equal-weighted')}"])
 
 # %% ../nbs/50_cli.ipynb #57333e9c
 def _data_dir(d):
@@ -73,8 +73,9 @@ def cmd_data_info(a):
     data = _data_dir(a.data)
     from e2eai.experiment import user_factor_files, financial_file
     factor_file, groups = user_factor_files(data, a.factor_file, a.factor_groups)
+    idx = _indexes(a) or {}
     panel = load_panel(data, universes=a.universe, start=a.start, end=a.end, factor_file=factor_file, factor_groups=groups,
-                       financial=financial_file(data, a.financial))
+                       financial=financial_file(data, a.financial), benchmarks=idx.get('benchmarks'), market_index=idx.get('market'))
     for u in a.universe: print(format_summary(data_summary(panel, u)))
 
 def cmd_make_sample(a):
@@ -92,19 +93,31 @@ def _kv(items) -> dict:
         except (ValueError, SyntaxError): out[k] = v
     return out
 
-def _split_settings(settings: dict) -> tuple[dict, dict]:
-    "Split `--set` pairs into TrainConfig fields and model (E2EAIConfig or LightGBMConfig) fields; unknown names are an error."
+def _split_settings(settings: dict, backtest: bool = False) -> tuple[dict, ...]:
+    """Split `--set` pairs into TrainConfig fields and model (E2EAIConfig or LightGBMConfig) fields (and, with `backtest`,
+    BacktestConfig fields as a third dict); unknown names are an error."""
     import dataclasses
     from e2eai.train import TrainConfig
     from e2eai.model import E2EAIConfig
     from e2eai.baselines import LightGBMConfig
-    tf, ef, gf = ({f.name for f in dataclasses.fields(c)} for c in (TrainConfig, E2EAIConfig, LightGBMConfig))
-    mf = ef | gf
-    bad = set(settings) - tf - mf
-    if bad: raise SystemExit(f"--set: unknown setting(s) {sorted(bad)}; TrainConfig has {sorted(tf)}, E2EAIConfig has {sorted(ef)}, "
-                             f"LightGBMConfig has {sorted(gf)}")
-    for k, v in settings.items(): _check_type(k, v, [c for c in (TrainConfig, E2EAIConfig, LightGBMConfig) if k in {f.name for f in dataclasses.fields(c)}])
-    return {k: v for k, v in settings.items() if k in tf}, {k: v for k, v in settings.items() if k in mf}
+    from e2eai.backtest import BacktestConfig
+    configs = (TrainConfig, E2EAIConfig, LightGBMConfig) + ((BacktestConfig,) if backtest else ())
+    names = {c: {f.name for f in dataclasses.fields(c)} for c in configs}
+    bad = set(settings) - set().union(*names.values())
+    if bad: raise SystemExit(f"--set: unknown setting(s) {sorted(bad)}; " + ', '.join(f"{c.__name__} has {sorted(n)}" for c, n in names.items()))
+    for k, v in settings.items(): _check_type(k, v, [c for c in configs if k in names[c]])
+    tf, mf = names[TrainConfig], names[E2EAIConfig] | names[LightGBMConfig]
+    split = ({k: v for k, v in settings.items() if k in tf}, {k: v for k, v in settings.items() if k in mf})
+    return split + (({k: v for k, v in settings.items() if k in names[BacktestConfig]},) if backtest else ())
+
+def _indexes(a) -> dict | None:
+    "`--benchmark UNIVERSE=CODE ...` and `--market-index CODE` as `indexes` (None when neither is given)."
+    bench = {}
+    for it in getattr(a, 'benchmark', None) or []:
+        if '=' not in it: raise SystemExit(f"--benchmark expects UNIVERSE=CODE (e.g. csi300=sh000300), got {it!r}")
+        u, c = it.split('=', 1); bench[u] = c
+    out = dict(benchmarks=bench or None, market=getattr(a, 'market_index', None))
+    return out if any(out.values()) else None
 
 def _check_type(key: str, value, configs):
     "`--set key=value`: the value must have the type of the field's default in the config(s) that have it (an int is a float too)."
@@ -126,7 +139,8 @@ def cmd_train(a):
     train = {'epochs': a.epochs, **train}
     rec = train_run(_data_dir(a.data), a.universe, a.method, a.fold, a.seed, out_dir=Path(a.out) / 'records', start=a.start, end=a.end,
                     factor_file=a.factor_file, factor_groups=a.factor_groups, device=a.device, cache_dir=Path(a.out) / 'cache',
-                    train=train, model=model, financial=a.financial)
+                    train=train, model=model, financial=a.financial, indexes=_indexes(a),
+                    folds=dict(test_start=a.test_start) if a.test_start else None)
     print(f"wrote {Path(a.out) / 'records' / rec.name} ({rec.config['seconds']} s)")
     if len(rec.history): print(rec.history.round(4).to_string(index=False))
 
@@ -136,18 +150,29 @@ def cmd_reproduce(a):
     if a.universe: overrides['universes'] = tuple(a.universe)
     if a.seeds: overrides['seeds'] = tuple(a.seeds)
     if a.folds: overrides['folds'] = a.folds if a.folds in ('all', 'first', 'last') or a.folds.startswith('last:') else [int(f) for f in a.folds.split(',')]
-    train, model = _split_settings(_kv(a.set))
+    train, model, backtest = _split_settings(_kv(a.set), backtest=True)
+    if a.market: backtest['limits'] = a.market
+    if backtest: overrides['backtest'] = backtest
     if train or a.epochs:
         from e2eai.reproduce import PROFILES
         overrides['train'] = {**PROFILES[a.profile]['train'], **train, **({'epochs': a.epochs} if a.epochs else {})}
     if model: overrides['model'] = model
     status = reproduce(a.profile, _data_dir(a.data), a.out, workers=a.workers, device=a.device, methods=a.method, start=a.start,
-                       end=a.end, figures_dir=a.figures, assemble=not a.no_assemble, financial=a.financial, **overrides)
+                       end=a.end, figures_dir=a.figures, assemble=not a.no_assemble, financial=a.financial,
+                       test_start=a.test_start, indexes=_indexes(a), **overrides)
     print(status.status.value_counts().to_string())
     failed = status[status.status == 'failed']
     for r in failed.itertuples(): print(f"FAILED {r.run}: {r.error} (notebook {r.notebook})")
     print(f"grid wall time {status.attrs.get('grid_seconds')} s; records in {Path(a.out) / 'records'}")
     if len(failed): raise SystemExit(1)
+
+def _index_args(p: argparse.ArgumentParser):
+    "`--benchmark` and `--market-index` on a sub-command."
+    p.add_argument('--benchmark', nargs='*', metavar='UNIVERSE=CODE',
+                   help="the index each universe is measured against, a code in features/ (default: the CSI index of a CSI universe, "
+                        "else its equal-weighted members)")
+    p.add_argument('--market-index', metavar='CODE', help="the Beta factors' market series, a code in features/ (default: sh000300 "
+                                                          "where the data has it, else the equal-weighted mean of the stocks)")
 
 FINANCIAL_ARG = dict(nargs='?', const='auto', metavar='FILE',
                      help="add the fundamental factors (Value, Size, Quality, Growth) from a point-in-time file of quarterly reports: "
@@ -166,6 +191,7 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument('--factor-file', help='extra user factors: long parquet/CSV with date, code, f1, ... (default: <data>/factors.parquet if present)')
     d.add_argument('--factor-groups', help='CSV factor,group for the user factors (default: <data>/factor_groups.csv if present)')
     d.add_argument('--financial', **FINANCIAL_ARG)
+    _index_args(d)
     d.set_defaults(func=cmd_data_info)
     s = sub.add_parser('make-sample', help='regenerate the synthetic sample market (data_samples/)')
     s.add_argument('--out', default='data_samples'); s.add_argument('--seed', type=int, default=0)
@@ -180,6 +206,8 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument('--out', default='runs/train', help='run folder: records/ and cache/ go inside')
     t.add_argument('--start'); t.add_argument('--end'); t.add_argument('--factor-file'); t.add_argument('--factor-groups')
     t.add_argument('--financial', **FINANCIAL_ARG)
+    _index_args(t)
+    t.add_argument('--test-start', metavar='DATE', help="the first test block starts on or after DATE (default 2015-01-01)")
     t.add_argument('--set', nargs='*', metavar='KEY=VALUE', help='TrainConfig / E2EAIConfig / LightGBMConfig fields, e.g. lr=3e-4 lambda_f=0.5 num_leaves=31')
     t.set_defaults(func=cmd_train)
     r = sub.add_parser('reproduce', help="run the grid (universes x folds x methods x seeds) with papermill, then Table 1 and Fig. 2-3")
@@ -193,19 +221,23 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument('--seeds', nargs='*', type=int)
     r.add_argument('--folds', help="'all', 'first', 'last', 'last:N' or a comma list of fold indices")
     r.add_argument('--epochs', type=int); r.add_argument('--start'); r.add_argument('--end')
-    r.add_argument('--set', nargs='*', metavar='KEY=VALUE', help='TrainConfig / E2EAIConfig / LightGBMConfig fields')
+    r.add_argument('--set', nargs='*', metavar='KEY=VALUE', help='TrainConfig / E2EAIConfig / LightGBMConfig / BacktestConfig fields')
     r.add_argument('--no-assemble', action='store_true', help='only run the grid')
     r.add_argument('--financial', **FINANCIAL_ARG)
+    _index_args(r)
+    r.add_argument('--test-start', metavar='DATE', help="the first test block starts on or after DATE (default 2015-01-01)")
+    r.add_argument('--market', choices=['cn', 'none'], help="price-limit rules of the backtest: 'cn' (A-share limit-up/down, the "
+                                                           "default) or 'none' (a market without daily limits)")
     r.set_defaults(func=cmd_reproduce)
     return p
 
 def check_args(a):
     "What can be checked before any data is read: dates, counts. A bad one is a one-line error naming the option."
-    for opt in ('start', 'end'):
+    for opt in ('start', 'end', 'test_start'):
         v = getattr(a, opt, None)
         if v is None: continue
         try: np.datetime64(v, 'D')
-        except ValueError: raise SystemExit(f"--{opt} {v!r} is not a date; expected YYYY-MM-DD") from None
+        except ValueError: raise SystemExit(f"--{opt.replace('_', '-')} {v!r} is not a date; expected YYYY-MM-DD") from None
     if getattr(a, 'start', None) and getattr(a, 'end', None) and np.datetime64(a.start, 'D') > np.datetime64(a.end, 'D'):
         raise SystemExit(f"--start {a.start} is after --end {a.end}")
     for opt in ('epochs', 'workers'):

@@ -74,11 +74,12 @@ def _stat(p) -> tuple:
     except FileNotFoundError: return (-1, -1)
     return (st.st_size, st.st_mtime_ns)
 
-def _cache_path(data_dir: Path, universe, start, end, factor_file, factor_groups, cache_dir, financial=None) -> tuple:
+def _cache_path(data_dir: Path, universe, start, end, factor_file, factor_groups, cache_dir, financial=None, indexes=None) -> tuple:
     "The cache file of a universe (None without `cache_dir`) and the key it is named after: the arguments and what the data is."
     key = dict(data_dir=str(data_dir.resolve()), universe=universe, start=str(start), end=str(end), factor_file=str(factor_file),
                factor_groups=str(factor_groups), version=f'{__version__}/{CACHE_VERSION}')
     if financial is not None: key['financial'] = str(financial)             # absent when off: caches made before it keep their name
+    if indexes: key['indexes'] = indexes                                      # the same: absent for the defaults
     if cache_dir: key['data'] = data_fingerprint(data_dir, universe, factor_file, factor_groups, financial)
     if not cache_dir: return None, key
     return Path(cache_dir) / f"{universe}-{hashlib.sha1(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]}.pt", key
@@ -129,20 +130,23 @@ def _decode(o):
     return {k: _decode(v) for k, v in o.items()}
 
 def load_universe(data_dir, universe: str, start=None, end=None, factor_file=None, factor_groups=None,
-                  device='cpu', cache_dir=None, progress: bool = True, financial=None) -> tuple[UniverseData, Panel]:
+                  device='cpu', cache_dir=None, progress: bool = True, financial=None, indexes: dict | None = None) -> tuple[UniverseData, Panel]:
     """Universe `universe` of a Qlib-format `data_dir`, prepared for training on `device`, and its market panel (cached in `cache_dir`).
-    `financial`: None, 'auto' or a PIT file (`financial_file`) to add the fundamental factors from."""
+    `financial`: None, 'auto' or a PIT file (`financial_file`) to add the fundamental factors from. `indexes`: None (the
+    defaults) or `dict(benchmarks={universe: code}, market=code)`, the index series of `e2eai.qlib.pick_indexes`."""
     from e2eai.qlib import load_panel
     data_dir = Path(data_dir)
     factor_file, factor_groups = user_factor_files(data_dir, factor_file, factor_groups)
     financial = financial_file(data_dir, financial)
-    path, key = _cache_path(data_dir, universe, start, end, factor_file, factor_groups, cache_dir, financial)
+    indexes = _check_indexes(indexes)
+    path, key = _cache_path(data_dir, universe, start, end, factor_file, factor_groups, cache_dir, financial, indexes)
     if path is not None and path.exists():
         saved = _load(path, device)
         if not _market_path(path).exists(): _save(_market_path(path), dict(market=saved['market'], key=key))
         return saved['data'], saved['market']
     panel = load_panel(data_dir, universes=(universe,), start=start, end=end, factor_file=factor_file, factor_groups=factor_groups,
-                       progress=progress, financial=financial)
+                       progress=progress, financial=financial, benchmarks=(indexes or {}).get('benchmarks'),
+                       market_index=(indexes or {}).get('market'))
     data, market = prepare(panel, universe, device=device), market_panel(panel, universe)
     if path is not None:
         _save(path, dict(data=data, market=market, key=key))
@@ -150,13 +154,21 @@ def load_universe(data_dir, universe: str, start=None, end=None, factor_file=Non
     return data, market
 
 def load_market(data_dir, universe: str, start=None, end=None, factor_file=None, factor_groups=None, cache_dir=None,
-                progress: bool = True, financial=None) -> Panel:
+                progress: bool = True, financial=None, indexes: dict | None = None) -> Panel:
     "The market panel of `load_universe` (prices, members, benchmark; no factors): from its own small cache file when there is one."
     factor_file, factor_groups = user_factor_files(Path(data_dir), factor_file, factor_groups)
     fin = financial_file(data_dir, financial)
-    path, _ = _cache_path(Path(data_dir), universe, start, end, factor_file, factor_groups, cache_dir, fin)
+    indexes = _check_indexes(indexes)
+    path, _ = _cache_path(Path(data_dir), universe, start, end, factor_file, factor_groups, cache_dir, fin, indexes)
     if path is not None and _market_path(path).exists(): return _load(_market_path(path))['market']
-    return load_universe(data_dir, universe, start, end, factor_file, factor_groups, 'cpu', cache_dir, progress, fin)[1]
+    return load_universe(data_dir, universe, start, end, factor_file, factor_groups, 'cpu', cache_dir, progress, fin, indexes)[1]
+
+def _check_indexes(indexes: dict | None) -> dict | None:
+    "`indexes` with only the keys 'benchmarks' and 'market' (None or empty: the defaults)."
+    if not indexes: return None
+    bad = set(indexes) - {'benchmarks', 'market'}
+    if bad: raise ValueError(f"indexes: unknown key(s) {sorted(bad)}; expected 'benchmarks' (universe -> code) and 'market' (code)")
+    return {k: v for k, v in indexes.items() if v} or None
 
 def universe_folds(data: UniverseData, **kwargs) -> list[Fold]:
     "`e2eai.folds.make_folds` over the universe's calendar and its members per day (days with too few members dropped)."
@@ -190,16 +202,17 @@ def merge_markets(markets: list[Panel]) -> Panel:
 def train_run(data_dir, universe: str, method: str, fold: int, seed: int = 0, out_dir='runs/records', start=None, end=None,
               factor_file=None, factor_groups=None, device='auto', cache_dir=None, train: dict | None = None,
               model: dict | None = None, folds: dict | None = None, progress: bool = True, data: UniverseData | None = None,
-              save: bool = True, financial=None) -> RunRecord:
+              save: bool = True, financial=None, indexes: dict | None = None) -> RunRecord:
     """Train `method` on fold `fold` of `universe` in `data_dir` and save its run record under `out_dir`; returns the record.
     `data`: the universe already loaded (`load_universe`), so a caller that has it does not load it twice; `save=False`:
     the caller saves the record itself (once, after adding its metrics)."""
     dev = get_device(device)
-    if data is None: data, _ = load_universe(data_dir, universe, start, end, factor_file, factor_groups, dev, cache_dir, progress, financial)
+    if data is None:
+        data, _ = load_universe(data_dir, universe, start, end, factor_file, factor_groups, dev, cache_dir, progress, financial, indexes)
     by_j = {f.j: f for f in universe_folds(data, **(folds or {}))}
     if fold not in by_j: raise ValueError(f"{universe}: no fold {fold}; the folds are {sorted(by_j)}")
     rec = run_fold(method, data, by_j[fold], seed=seed, train={**(train or {}), 'progress': progress}, model=model,
-                   extra_config=dict(data_dir=str(data_dir), start=start, end=end,
+                   extra_config=dict(data_dir=str(data_dir), start=start, end=end, folds=folds or {}, indexes=indexes,
                                      financial=None if financial is None else str(financial)))
     if save: rec.save(Path(out_dir) / rec.name)
     return rec

@@ -16,7 +16,7 @@ from .fundamentals import fundamental_factors, read_pit
 # %% auto #0
 __all__ = ['DEAL_SOURCES', 'INDEX_OF', 'MARKET', 'REQUIRED_FIELDS', 'OPTIONAL_FIELDS', 'write_series', 'write_instruments',
            'write_qlib', 'read_calendar', 'universes_on_disk', 'read_instruments', 'membership', 'fields_on_disk',
-           'read_feature', 'read_industry', 'tradable', 'deal_price', 'make_labels', 'load_panel']
+           'read_feature', 'read_industry', 'tradable', 'deal_price', 'make_labels', 'load_panel', 'pick_indexes']
 
 # %% ../nbs/02_qlib.ipynb #ba7b4390
 def write_series(data_dir, code: str, start: int, fields: dict) -> None:
@@ -250,9 +250,11 @@ def _warn_member_gaps(member: dict, close: np.ndarray, codes, days):
                           f"instruments/{u}.txt lists the stock; e.g. {codes[n]} on {days[t]}); they are left out of training and evaluation")
 
 def load_panel(data_dir, universes=('csi300',), start=None, end=None, factor_file=None, factor_groups=None,
-               horizons=HORIZONS, progress: bool = True, volume_is_raw: bool = True, financial=None) -> Panel:
+               horizons=HORIZONS, progress: bool = True, volume_is_raw: bool = True, financial=None,
+               benchmarks: dict | None = None, market_index: str | None = None) -> Panel:
     """Read the members of `universes` in `[start, end]` from a Qlib folder into a `Panel` with factors, deal price and labels.
-    `financial`: a point-in-time file of quarterly reports (`e2eai.fundamentals.read_pit`) to add the fundamental factors from."""
+    `financial`: a point-in-time file of quarterly reports (`e2eai.fundamentals.read_pit`) to add the fundamental factors from.
+    `benchmarks` (universe -> index code), `market_index` (the Beta factors' market series): see `pick_indexes`."""
     d = Path(data_dir); universes = [universes] if isinstance(universes, str) else list(universes)
     cal = read_calendar(d)
     s0, s1 = _window(cal, start, end, d / 'calendars/day.txt')
@@ -287,7 +289,8 @@ def load_panel(data_dir, universes=('csi300',), start=None, end=None, factor_fil
     bars = {f: raw[f] for f in ('close', 'high', 'low', 'volume', 'open') if f in raw}
     if volume_is_raw: bars['factor'] = raw['factor']                         # compute_factors adjusts volume: volume / factor
     if 'vwap' in raw or 'amount' in raw: bars['vwap'] = price
-    market = read_feature(d, MARKET, 'close', cal)[:s1] if MARKET in on_disk else None
+    bench, market_code = pick_indexes(d, on_disk, universes, benchmarks, market_index)
+    market = read_feature(d, market_code, 'close', cal)[:s1] if market_code else None
     values, names, groups = compute_factors(bars, market)
     del bars
     factors, names, groups = _tail(values, s0), list(names), list(groups)
@@ -311,7 +314,6 @@ def load_panel(data_dir, universes=('csi300',), start=None, end=None, factor_fil
         warnings.warn(f"{n_unknown} of {len(codes)} stocks have no row in {d / 'industry.csv'}; their industry is 'Unknown'")
     label = label.fillna('Unknown')
     industry_names = sorted(set(label))
-    bench = {u: INDEX_OF[u] for u in universes if INDEX_OF.get(u) in on_disk}
     member = {u: membership(inst[u], days, codes) for u in universes}
     _warn_member_gaps(member, close, codes, days)
     meta = dict(data_dir=str(d), start=str(days[0]), end=str(days[-1]), requested=(start, end), universes=universes,
@@ -319,10 +321,29 @@ def load_panel(data_dir, universes=('csi300',), start=None, end=None, factor_fil
                 missing_codes_total=len(set().union(*missing.values())), warmup_days=s0, financial=None if financial is None else str(financial),
                 nan_volume_days=int((np.isfinite(close) & np.isnan(volume)).sum()),
                 member_days_without_close={u: int((m & ~np.isfinite(close)).sum()) for u, m in member.items()},
-                unknown_industry=n_unknown, benchmarks=bench, optional_fields=opt, deal_price_days=price_days,
+                unknown_industry=n_unknown, benchmarks=bench, market_series=market_code or 'equal-weighted', optional_fields=opt, deal_price_days=price_days,
                 volume_convention='raw share count (factors use volume / factor)' if volume_is_raw else 'adjusted by factor (Qlib cn_data convention)')
     return Panel(dates=days, codes=codes, factors=factors, factor_names=names, factor_groups=groups, price=price,
                  close=close, tradable=trade, member=member, industry=pd.Index(industry_names).get_indexer(label).astype(np.int64),
                  industry_names=industry_names, labels=make_labels(price, trade, horizons), horizons=tuple(horizons),
                  benchmark={u: read_feature(d, c, 'close', cal)[s0:s1] for u, c in bench.items()},
                  price_source=price_source, meta=meta)
+
+# %% ../nbs/02_qlib.ipynb #560fd196
+def pick_indexes(d: Path, on_disk: set, universes, benchmarks: dict | None = None, market_index: str | None = None) -> tuple[dict, str | None]:
+    """The index series each universe is measured against and the market series of the Beta factors, as codes of `features/`.
+    `benchmarks` (universe -> code) and `market_index` are used as given (a code without a folder is an error); else a CSI
+    universe takes its CSI index (`INDEX_OF`) and the market series is `MARKET`, where the data has them. A universe left
+    without one is measured against its equal-weighted members; without a market series the Beta factors read the
+    equal-weighted mean return of the stocks that traded, and a warning says so."""
+    given = {**{f'the {u} benchmark': c for u, c in (benchmarks or {}).items()}, **({'the market series': market_index} if market_index else {})}
+    for what, code in given.items():
+        if code not in on_disk: raise ValueError(f"{d / 'features' / code}: no such folder for {what} ({code!r})")
+    bench = {u: (benchmarks or {}).get(u, INDEX_OF.get(u)) for u in universes}
+    bench = {u: c for u, c in bench.items() if c in on_disk}
+    market = market_index or (MARKET if MARKET in on_disk else None)
+    if market is None:
+        warnings.warn(f"{d / 'features'} has no {MARKET} (the CSI 300) for the Beta factors' market series: they use the "
+                      "equal-weighted mean return of the stocks that traded (name another with --market-index CODE)")
+    return bench, market
+

@@ -204,8 +204,10 @@ def check_settings(out: Path, settings: dict):
 
 def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke', workers: int = 1, device: str = 'auto',
               methods=None, start=None, end=None, figures_dir=None, assemble: bool = True, progress: bool = True, financial=None,
-              **overrides) -> pd.DataFrame:
-    "Run the grid of `profile` (fields overridable) with papermill into `out`, then assemble Table 1 and Fig. 2–3 into `figures_dir` (default `out/figures`)."
+              test_start=None, indexes: dict | None = None, **overrides) -> pd.DataFrame:
+    """Run the grid of `profile` (fields overridable) with papermill into `out`, then assemble Table 1 and Fig. 2–3 into
+    `figures_dir` (default `out/figures`). `test_start`: the first test block's earliest date (None: 2015-01-01);
+    `indexes`: the benchmark and market series (`e2eai.qlib.pick_indexes`; None: the CSI defaults)."""
     from e2eai.experiment import load_universe, universe_folds
     if profile not in PROFILES: raise ValueError(f"unknown profile {profile!r}; profiles are {sorted(PROFILES)}")
     p = {**PROFILES[profile], **overrides}
@@ -213,13 +215,14 @@ def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke',
     figures_dir = Path(figures_dir).resolve() if figures_dir else out / 'figures'
     methods = tuple(methods or METHODS)
     params = dict(data_dir=str(data_dir), cache_dir=str(out / 'cache'), device=device, start=start, end=end, financial=financial,
+                  test_start=test_start, indexes=indexes or None,
                   threads=p.get('threads', 1),             # fixed by the profile, not by --workers: results must not depend on it
                   train=dict(p['train']), model=dict(p.get('model', {})), backtest=dict(p.get('backtest', {})))
     check_settings(out, {**{k: v for k, v in params.items() if k != 'cache_dir'}, 'per_method': method_params(p, methods)})   # before any load
     folds = {}
     for u in p['universes']:                      # prepare each universe once; the runs read the cache
-        data, _ = load_universe(data_dir, u, start, end, cache_dir=out / 'cache', progress=progress, financial=financial)
-        folds[u] = pick_folds(universe_folds(data), p['folds'])
+        data, _ = load_universe(data_dir, u, start, end, cache_dir=out / 'cache', progress=progress, financial=financial, indexes=indexes)
+        folds[u] = pick_folds(universe_folds(data, **({} if test_start is None else dict(test_start=test_start))), p['folds'])
     jobs = make_jobs(p['universes'], folds, methods, p['seeds'], DETERMINISTIC)
     t0 = time.time()
     status = run_grid(jobs, experiments_dir() / 'run_one.ipynb', out, params, workers=workers, progress=progress,
@@ -233,5 +236,6 @@ def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke',
             pm.execute_notebook(str(experiments_dir() / f'{nb}.ipynb'), str(out / 'notebooks' / f'{nb}.ipynb'), progress_bar=False,
                                 extra_arguments=_QUIET_KERNEL,
                                 parameters=dict(run_dir=str(out), data_dir=str(data_dir), start=start, end=end, financial=financial,
+                                                indexes=params['indexes'],
                                                 figures_dir=str(figures_dir), backtest=params['backtest'], smoke=False))
     return status
