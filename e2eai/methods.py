@@ -158,9 +158,13 @@ def run_fold(method: str, data: UniverseData, fold: Fold, seed: int = 0, train: 
             ptcfg = dataclasses.replace(tcfg, valid_metric='loss')                   # the frozen scorer's Rank IC cannot move:
             history = pd.concat([history.assign(stage='model'),                      # the portfolio stops on its own L_p
                                  fit(net, used, fold, ptcfg).assign(stage='portfolio')], ignore_index=True)
+    t1 = time.time()
     config['valid'] = signal_rank_ic(net, used, fold.valid)                         # every method's validation score, one definition
+    t2 = time.time()
     out = predict(net, used, fold.test)
-    config['seconds'] = round(time.time() - t0, 1)
+    t3 = time.time()
+    config['seconds'] = round(t3 - t0, 1)
+    config['timing'] = dict(fit=round(t1 - t0, 2), score=round(t2 - t1, 2), predict=round(t3 - t2, 2))   # seconds
     names, groups = used.factor_names, used.factor_groups
     return RunRecord(config=config, dates=data.dates[np.sort(fold.test)], codes=data.codes, deep=out['deep'], horizons=data.horizons,
                      factor_names=names, factor_groups=groups, approx=out.get('approx'), weights=out.get('weights'),

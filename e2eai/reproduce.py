@@ -5,7 +5,7 @@
 # %% ../nbs/40_reproduce.ipynb #82309875
 from __future__ import annotations
 import json, os, socket, threading, time, warnings
-from contextlib import contextmanager
+from contextlib import contextmanager, ExitStack
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, asdict
 from pathlib import Path
@@ -15,8 +15,8 @@ from .core import METHODS, METHOD_TABLE
 from .records import run_name, record_problem
 
 # %% auto #0
-__all__ = ['PROFILES', 'TUNED', 'DETERMINISTIC', 'Job', 'make_jobs', 'run_grid', 'method_params', 'experiments_dir', 'pick_folds',
-           'check_settings', 'reproduce']
+__all__ = ['PROFILES', 'TUNED', 'DETERMINISTIC', 'Job', 'make_jobs', 'notebook_batches', 'run_grid', 'method_params',
+           'experiments_dir', 'pick_folds', 'check_settings', 'reproduce']
 
 # %% ../nbs/40_reproduce.ipynb #a9d50c13
 @dataclass
@@ -84,44 +84,74 @@ def _holder_alive(lock: Path) -> bool:
 
 _QUIET_KERNEL = ['--IPKernelApp.log_level=CRITICAL']   # each local kernel's "running over TCP without encryption" warning would bury the bar
 
-def _execute(job: Job, notebook: Path, out: Path, params: dict, kernel_name: str | None) -> dict:
-    "Run one job under its lock: 'done', 'failed', 'cached' (finished meanwhile) or 'running elsewhere'."
-    with _job_lock(out, job) as mine:
-        if not mine: return dict(run=job.name, status='running elsewhere', seconds=0., error='', notebook='', records=';'.join(job.runs))
-        left = _unfinished(job, out / 'records')                                  # another command may have just finished it
-        if left is None: return dict(run=job.name, status='cached', seconds=0., error='', notebook='', records=';'.join(job.runs))
-        return _papermill(left, notebook, out, params, kernel_name)
+def _row(job: Job, status: str, seconds: float = 0., error: str = '', notebook: str = '') -> dict:
+    "One row of the grid status: what happened to `job`."
+    return dict(run=job.name, status=status, seconds=seconds, error=error, notebook=notebook, records=';'.join(job.runs))
 
-def _papermill(job: Job, notebook: Path, out: Path, params: dict, kernel_name: str | None) -> dict:
+def _execute(batch: list[Job], notebook: Path, out: Path, params: dict, per_method: dict | None, kernel_name: str | None) -> list[dict]:
+    """Run a batch of one (universe, fold)'s jobs in one notebook, each job under its lock; one row per job: 'done',
+    'failed', 'cached' (finished meanwhile) or 'running elsewhere'."""
+    with ExitStack() as held:
+        rows, todo = [], []
+        for job in batch:
+            if not held.enter_context(_job_lock(out, job)):
+                rows.append(_row(job, 'running elsewhere'))
+                continue
+            left = _unfinished(job, out / 'records')                              # another command may have just finished it
+            if left is None: rows.append(_row(job, 'cached'))
+            else: todo.append(left)
+        if todo: rows += _papermill(todo, notebook, out, params, per_method, kernel_name)
+    return rows
+
+def _papermill(jobs: list[Job], notebook: Path, out: Path, params: dict, per_method: dict | None, kernel_name: str | None) -> list[dict]:
+    """Execute `notebook` once for `jobs` (one universe and fold); a job is 'done' when its records load afterwards."""
     import papermill as pm
-    nb_out = out / 'notebooks' / f"{job.name.replace('/', '__')}.ipynb"
+    u, j = jobs[0].universe, int(jobs[0].fold)
+    nb_out = out / 'notebooks' / f"{u}__fold{j:02d}__{'-'.join(x.method for x in jobs)}.ipynb"
     nb_out.parent.mkdir(parents=True, exist_ok=True)
+    spec = [dict(method=x.method, seeds=list(x.seeds), **(per_method or {}).get(x.method, {})) for x in jobs]
     t0 = time.time()
     try:
-        pm.execute_notebook(str(notebook), str(nb_out), parameters={**params, **asdict(job), 'seeds': list(job.seeds), 'out_dir': str(out / 'records')},
+        pm.execute_notebook(str(notebook), str(nb_out), parameters={**params, 'universe': u, 'fold': j, 'jobs': spec, 'out_dir': str(out / 'records')},
                             kernel_name=kernel_name, progress_bar=False,   # no `cwd`: papermill's chdir is not thread-safe
                             extra_arguments=_QUIET_KERNEL)
-        status, error = 'done', ''
+        error = ''
     except Exception as e:  # a failed run is reported, never fatal to the sweep
-        status = 'failed'
         error = f"{getattr(e, 'ename', type(e).__name__)}: {getattr(e, 'evalue', str(e))}".strip()
-    return dict(run=job.name, status=status, seconds=round(time.time() - t0, 1), error=error, notebook=str(nb_out), records=';'.join(job.runs))
+    seconds = round(time.time() - t0, 1)
+    done = lambda x: _unfinished(x, out / 'records') is None
+    return [_row(x, 'done' if done(x) else 'failed', seconds, '' if done(x) else error or 'no record written', str(nb_out)) for x in jobs]
 
-def run_grid(jobs: list[Job], notebook, out, params: dict | None = None, workers: int = 1,
-             kernel_name: str | None = None, progress: bool = True, per_method: dict | None = None) -> pd.DataFrame:
-    """Execute `notebook` once per job not yet finished under `out`, `workers` at a time; a DataFrame of what happened to each.
-    `per_method`: method -> parameters that replace `params`' for that method's jobs (e.g. its tuned `train` and `model`)."""
+def notebook_batches(jobs: list[Job], workers: int = 1, per_notebook: int | None = None) -> list[list[Job]]:
+    """`jobs` grouped into notebook executions: the jobs of one (universe, fold) share a kernel start and a data load.
+    `per_notebook` caps a batch; None splits each (universe, fold) into as many batches (methods taken in turn) as keep
+    2 x `workers` notebooks for a grid of few (universe, fold)s, such as the quick profile's three."""
+    groups: dict = {}
+    for job in jobs: groups.setdefault((job.universe, job.fold), []).append(job)
+    parts = -(-2 * max(1, workers) // max(1, len(groups)))
+    batches = []
+    for g in groups.values():
+        k = -(-len(g) // per_notebook) if per_notebook else min(parts, len(g))
+        batches += [g[i::k] for i in range(k)]
+    return batches
+
+def run_grid(jobs: list[Job], notebook, out, params: dict | None = None, workers: int = 1, kernel_name: str | None = None,
+             progress: bool = True, per_method: dict | None = None, per_notebook: int | None = None) -> pd.DataFrame:
+    """Execute `notebook` for the jobs not yet finished under `out`, batched by (universe, fold) (`notebook_batches`),
+    `workers` notebooks at a time; a DataFrame of what happened to each job. `per_method`: method -> parameters that
+    replace `params`' for that method's jobs (its tuned `train` and `model`)."""
     notebook, out = Path(notebook), Path(out)
     if not notebook.exists(): raise FileNotFoundError(f"experiment notebook {notebook} does not exist")
     left = [_unfinished(j, out / 'records') for j in jobs]
     todo = [j for j in left if j is not None]
-    rows = [dict(run=j.name, status='cached', seconds=0., error='', notebook='', records=';'.join(j.runs)) for j, l in zip(jobs, left) if l is None]
-    with ThreadPoolExecutor(max(1, workers)) as pool, tqdm(total=len(todo), desc='runs', disable=not progress) as bar:
-        futs = [pool.submit(_execute, j, notebook, out, {**(params or {}), **(per_method or {}).get(j.method, {})}, kernel_name)
-                for j in todo]
+    rows = [_row(j, 'cached') for j, l in zip(jobs, left) if l is None]
+    batches = notebook_batches(todo, workers, per_notebook)
+    with ThreadPoolExecutor(max(1, workers)) as pool, tqdm(total=len(todo), desc='jobs', disable=not progress) as bar:
+        futs = [pool.submit(_execute, b, notebook, out, params or {}, per_method, kernel_name) for b in batches]
         for f in as_completed(futs):
-            r = f.result(); rows.append(r); bar.update()
-            if r['status'] == 'failed': bar.write(f"FAILED {r['run']}: {r['error']} (see {r['notebook']})")
+            for r in f.result():
+                rows.append(r); bar.update()
+                if r['status'] == 'failed': bar.write(f"FAILED {r['run']}: {r['error']} (see {r['notebook']})")
     status = pd.DataFrame(rows).sort_values('run', ignore_index=True)
     _merge_status(out, status)
     return status
@@ -232,10 +262,9 @@ def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke',
         import papermill as pm
         drawn = ('table1', 'figures') if 'E2EAI' in methods else ('table1',)       # Fig. 2 and 3 draw E2EAI's attention
         if progress and 'E2EAI' not in methods: print("Fig. 2 and Fig. 3 draw E2EAI's records: not drawn without E2EAI")
-        for nb in drawn:
-            pm.execute_notebook(str(experiments_dir() / f'{nb}.ipynb'), str(out / 'notebooks' / f'{nb}.ipynb'), progress_bar=False,
-                                extra_arguments=_QUIET_KERNEL,
-                                parameters=dict(run_dir=str(out), data_dir=str(data_dir), start=start, end=end, financial=financial,
-                                                indexes=params['indexes'],
-                                                figures_dir=str(figures_dir), backtest=params['backtest'], smoke=False))
+        args = dict(run_dir=str(out), data_dir=str(data_dir), start=start, end=end, financial=financial, indexes=params['indexes'],
+                    figures_dir=str(figures_dir), backtest=params['backtest'], smoke=False)
+        run = lambda nb: pm.execute_notebook(str(experiments_dir() / f'{nb}.ipynb'), str(out / 'notebooks' / f'{nb}.ipynb'),
+                                             progress_bar=False, extra_arguments=_QUIET_KERNEL, parameters=args)
+        with ThreadPoolExecutor(min(max(1, workers), len(drawn))) as pool: list(pool.map(run, drawn))   # side by side
     return status
