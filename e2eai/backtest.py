@@ -88,8 +88,12 @@ class Market:
         else: out[np.ix_(ti[rows], ci)] = values[rows]
         return out
 
-def market(panel: Panel, universe: str, start=None, end=None) -> Market:
-    "The `Market` of `universe` between ISO dates `start` and `end` (inclusive), as views into `panel`."
+def market(panel: Panel | dict, universe: str, start=None, end=None) -> Market:
+    """The `Market` of `universe` between ISO dates `start` and `end` (inclusive), as views into `panel`: a `Panel`
+    holding the universe, or a dict universe -> its market panel (`e2eai.experiment.load_market`), as evaluation reads them."""
+    if isinstance(panel, dict):
+        if universe not in panel: raise KeyError(f"no market panel for universe {universe!r}; there are {sorted(panel)}")
+        panel = panel[universe]
     if universe not in panel.member: raise KeyError(f"universe {universe!r} is not in this panel; it has {list(panel.member)}")
     lo = np.searchsorted(panel.dates, np.datetime64(start or panel.dates[0], 'D'))
     hi = np.searchsorted(panel.dates, np.datetime64(end or panel.dates[-1], 'D'), side='right')

@@ -32,11 +32,19 @@ def daily_factor_ic(data: UniverseData, days, chunk: int = 64) -> torch.Tensor:
     return torch.cat(out)
 
 def factor_ic_stats(data: UniverseData, days) -> dict:
-    "Mean IC and ICIR `[K, M]` of each original factor over `days` (the training period)."
+    """Mean IC and ICIR `[K, M]` of each original factor over `days` (the training period). Kept for the last two
+    (universe, days) asked, so that EW and the three S-* pipelines of a fold, run in one process, compute it once."""
+    key = (id(data.x), np.asarray(days).tobytes())
+    hit = next((v for k, x, v in _IC_STATS if k == key and x is data.x), None)   # `x` held: its id cannot be reused
+    if hit is not None: return {k: v.copy() for k, v in hit.items()}
     ic = daily_factor_ic(data, days).double()
     mean = ic.nanmean(0)
     sd = ((ic - mean).pow(2).nanmean(0) * (ic.isfinite().sum(0) / (ic.isfinite().sum(0) - 1).clamp_min(1))).sqrt()
-    return dict(ic=mean.float().cpu().numpy(), icir=(mean / sd).float().cpu().numpy())
+    out = dict(ic=mean.float().cpu().numpy(), icir=(mean / sd).float().cpu().numpy())
+    _IC_STATS[:] = [(key, data.x, out)] + _IC_STATS[:1]
+    return {k: v.copy() for k, v in out.items()}
+
+_IC_STATS: list = []   # [(key, data.x, stats)], newest first
 
 # %% ../nbs/30_baselines.ipynb #a48b7897
 SELECTION_CRITERIA = ('best', 'avg', 't20')

@@ -17,7 +17,7 @@ from .records import RunRecord, run_name
 
 # %% auto #0
 __all__ = ['FINANCIAL', 'CACHE_VERSION', 'from_checkout', 'user_factor_files', 'financial_file', 'market_panel',
-           'data_fingerprint', 'load_universe', 'load_market', 'universe_folds', 'merge_markets', 'train_run']
+           'data_fingerprint', 'load_universe', 'load_market', 'universe_folds', 'train_run']
 
 # %% ../nbs/32_experiment.ipynb #ef4d1ec3
 def from_checkout(path) -> Path | None:
@@ -173,30 +173,6 @@ def _check_indexes(indexes: dict | None) -> dict | None:
 def universe_folds(data: UniverseData, **kwargs) -> list[Fold]:
     "`e2eai.folds.make_folds` over the universe's calendar and its members per day (days with too few members dropped)."
     return make_folds(data.dates, member=data.mask.cpu().numpy(), **kwargs)
-
-# %% ../nbs/32_experiment.ipynb #09ac93f7
-def merge_markets(markets: list[Panel]) -> Panel:
-    "One factor-less `Panel` holding the universes of `markets` (same calendar), on the union of their stocks."
-    first = markets[0]
-    for m in markets[1:]:
-        if len(m.dates) != len(first.dates) or (m.dates != first.dates).any():
-            raise ValueError(f"markets {list(first.member)} and {list(m.member)} cover different calendars; load them with the same start/end")
-    codes = np.unique(np.concatenate([m.codes for m in markets]))
-    T, N, K = len(first.dates), len(codes), len(first.horizons)
-    out = dict(price=np.full((T, N), np.nan, 'float32'), close=np.full((T, N), np.nan, 'float32'), tradable=np.zeros((T, N), bool),
-               labels=np.full((T, N, K), np.nan, 'float32'), industry=np.zeros(N, 'int64'))
-    member, bench = {}, {}
-    names = sorted({n for m in markets for n in m.industry_names})
-    for m in markets:
-        i = np.searchsorted(codes, m.codes)
-        for k in ('price', 'close', 'tradable', 'labels'): out[k][:, i] = getattr(m, k)
-        out['industry'][i] = np.searchsorted(names, np.asarray(m.industry_names)[m.industry])
-        for u, a in m.member.items():
-            member[u] = np.zeros((T, N), bool); member[u][:, i] = a
-        bench.update(m.benchmark)
-    return Panel(dates=first.dates, codes=codes, factors=np.empty((T, N, 0), 'float32'), factor_names=[], factor_groups=[],
-                 industry_names=names, member=member, benchmark=bench, horizons=first.horizons, price_source=first.price_source,
-                 meta={**first.meta, 'benchmarks': {k: v for m in markets for k, v in m.meta.get('benchmarks', {}).items()}}, **out)
 
 # %% ../nbs/32_experiment.ipynb #cb3c530e
 def train_run(data_dir, universe: str, method: str, fold: int, seed: int = 0, out_dir='runs/records', start=None, end=None,

@@ -45,7 +45,7 @@ def oos_records(records: list) -> list:
     for r in records: groups.setdefault((r.config['universe'], r.config['method'], r.config['seed']), []).append(r)
     return [g[0] if len(g) == 1 else concat_records(g) for g in groups.values()]
 
-def evaluate_record(record, panel: Panel, cfg: BacktestConfig = BacktestConfig()) -> pd.DataFrame:
+def evaluate_record(record, panel: Panel | dict, cfg: BacktestConfig = BacktestConfig()) -> pd.DataFrame:
     "Table 1 metrics (gross and net), IC, counts and settings of every portfolio of one (out-of-sample) record."
     u = record.config['universe']
     m = market(panel, u, record.dates[0], record.dates[-1])
@@ -61,7 +61,7 @@ def evaluate_record(record, panel: Panel, cfg: BacktestConfig = BacktestConfig()
                          horizon=cfg.horizon, rebalance=cfg.rebalance, frictions=cfg.frictions, rules=cfg.rules(), cost=cfg.cost))
     return pd.DataFrame(rows)
 
-def evaluate_records(records: list, panel: Panel, cfg: BacktestConfig = BacktestConfig()) -> pd.DataFrame:
+def evaluate_records(records: list, panel: Panel | dict, cfg: BacktestConfig = BacktestConfig()) -> pd.DataFrame:
     "`evaluate_record` over the out-of-sample records of all (universe, method, seed) in `records`."
     return pd.concat([evaluate_record(r, panel, cfg) for r in oos_records(records)], ignore_index=True)
 
@@ -228,7 +228,7 @@ def fig2_attention(records: list, folder='figures', name: str = 'fig2', horizon:
     return dict(tables=tabs, factors=list(keep), figure=fig, paths=save_figure(fig, folder, name) if folder is not None else [])
 
 # %% ../nbs/22_report.ipynb #a3a35003
-def monotonicity_tables(records: list, panel: Panel, horizon: int = 5, groups: int = 10) -> dict:
+def monotonicity_tables(records: list, panel: Panel | dict, horizon: int = 5, groups: int = 10) -> dict:
     "Per universe: mean and std over seeds of the group returns (%) of the deep factor and of its approximation, `[groups, 2]` each."
     out = {}
     for u, rs in _by_universe(records).items():
@@ -241,7 +241,7 @@ def monotonicity_tables(records: list, panel: Panel, horizon: int = 5, groups: i
         out[u] = dict(mean=st.mean(), std=st.std() if len(per) > 1 else None, seeds=len(per))
     return out
 
-def fig3_monotonicity(records: list, panel: Panel, folder='figures', name: str = 'fig3', horizon: int = 5, groups: int = 10,
+def fig3_monotonicity(records: list, panel: Panel | dict, folder='figures', name: str = 'fig3', horizon: int = 5, groups: int = 10,
                       width: float = 3.4) -> dict:
     "Fig. 3: mean return of each exposure group of the deep factor and of its attention approximation, one panel per universe."
     tabs = monotonicity_tables(records, panel, horizon, groups)
