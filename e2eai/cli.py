@@ -159,7 +159,8 @@ def cmd_reproduce(a):
     if model: overrides['model'] = model
     status = reproduce(a.profile, _data_dir(a.data), a.out, workers=a.workers, device=a.device, methods=a.method, start=a.start,
                        end=a.end, figures_dir=a.figures, assemble=not a.no_assemble, financial=a.financial,
-                       test_start=a.test_start, indexes=_indexes(a), **overrides)
+                       test_start=a.test_start, indexes=_indexes(a), cluster=a.cluster, cpus_per_run=a.cpus_per_run,
+                       gpus_per_run=a.gpus_per_run, **overrides)
     print(status.status.value_counts().to_string())
     failed = status[status.status == 'failed']
     for r in failed.itertuples(): print(f"FAILED {r.run}: {r.error} (notebook {r.notebook})")
@@ -226,6 +227,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument('--financial', **FINANCIAL_ARG)
     _index_args(r)
     r.add_argument('--test-start', metavar='DATE', help="the first test block starts on or after DATE (default 2015-01-01)")
+    r.add_argument('--cluster', metavar='ADDRESS', help="run the grid on a Ray cluster (its address, e.g. 10.0.0.1:6379 or auto; "
+                                                       "'local' starts Ray on this machine with --workers CPUs); README 'On a cluster'")
+    r.add_argument('--cpus-per-run', type=float, default=1, help='CPUs a grid task needs on Ray (default 1)')
+    r.add_argument('--gpus-per-run', type=float, default=0, help='GPUs a grid task needs on Ray, a fraction shares one (e.g. 0.25)')
     r.add_argument('--market', choices=['cn', 'none'], help="price-limit rules of the backtest: 'cn' (A-share limit-up/down, the "
                                                            "default) or 'none' (a market without daily limits)")
     r.set_defaults(func=cmd_reproduce)
@@ -240,6 +245,9 @@ def check_args(a):
         except ValueError: raise SystemExit(f"--{opt.replace('_', '-')} {v!r} is not a date; expected YYYY-MM-DD") from None
     if getattr(a, 'start', None) and getattr(a, 'end', None) and np.datetime64(a.start, 'D') > np.datetime64(a.end, 'D'):
         raise SystemExit(f"--start {a.start} is after --end {a.end}")
+    for opt in ('cpus_per_run', 'gpus_per_run'):
+        v = getattr(a, opt, None)
+        if v is not None and v < 0: raise SystemExit(f"--{opt.replace('_', '-')} must be at least 0, got {v}")
     for opt in ('epochs', 'workers'):
         v = getattr(a, opt, None)
         if v is not None and v < 1: raise SystemExit(f"--{opt} must be at least 1, got {v}")

@@ -15,7 +15,7 @@ from .core import METHODS, METHOD_TABLE
 from .records import run_name, record_problem
 
 # %% auto #0
-__all__ = ['PROFILES', 'TUNED', 'DETERMINISTIC', 'Job', 'make_jobs', 'notebook_batches', 'run_grid', 'method_params',
+__all__ = ['PROFILES', 'TUNED', 'DETERMINISTIC', 'Job', 'make_jobs', 'notebook_batches', 'run_grid', 'start_ray', 'method_params',
            'experiments_dir', 'pick_folds', 'check_settings', 'reproduce']
 
 # %% ../nbs/40_reproduce.ipynb #a9d50c13
@@ -92,14 +92,7 @@ def _execute(batch: list[Job], notebook: Path, out: Path, params: dict, per_meth
     """Run a batch of one (universe, fold)'s jobs in one notebook, each job under its lock; one row per job: 'done',
     'failed', 'cached' (finished meanwhile) or 'running elsewhere'."""
     with ExitStack() as held:
-        rows, todo = [], []
-        for job in batch:
-            if not held.enter_context(_job_lock(out, job)):
-                rows.append(_row(job, 'running elsewhere'))
-                continue
-            left = _unfinished(job, out / 'records')                              # another command may have just finished it
-            if left is None: rows.append(_row(job, 'cached'))
-            else: todo.append(left)
+        rows, todo = _claim(batch, out, held)
         if todo: rows += _papermill(todo, notebook, out, params, per_method, kernel_name)
     return rows
 
@@ -136,22 +129,32 @@ def notebook_batches(jobs: list[Job], workers: int = 1, per_notebook: int | None
     return batches
 
 def run_grid(jobs: list[Job], notebook, out, params: dict | None = None, workers: int = 1, kernel_name: str | None = None,
-             progress: bool = True, per_method: dict | None = None, per_notebook: int | None = None) -> pd.DataFrame:
+             progress: bool = True, per_method: dict | None = None, per_notebook: int | None = None,
+             cluster: str | None = None, cpus_per_run: float = 1, gpus_per_run: float = 0) -> pd.DataFrame:
     """Execute `notebook` for the jobs not yet finished under `out`, batched by (universe, fold) (`notebook_batches`),
-    `workers` notebooks at a time; a DataFrame of what happened to each job. `per_method`: method -> parameters that
-    replace `params`' for that method's jobs (its tuned `train` and `model`)."""
+    `workers` notebooks at a time on this machine, or with `cluster` (an address, or 'local') one Ray task per batch
+    needing `cpus_per_run` CPUs and `gpus_per_run` GPUs (fractions share one); a DataFrame of what happened to each job.
+    `per_method`: method -> parameters that replace `params`' for that method's jobs (its tuned `train` and `model`)."""
     notebook, out = Path(notebook), Path(out)
     if not notebook.exists(): raise FileNotFoundError(f"experiment notebook {notebook} does not exist")
     left = [_unfinished(j, out / 'records') for j in jobs]
     todo = [j for j in left if j is not None]
     rows = [_row(j, 'cached') for j, l in zip(jobs, left) if l is None]
     batches = notebook_batches(todo, workers, per_notebook)
-    with ThreadPoolExecutor(max(1, workers)) as pool, tqdm(total=len(todo), desc='jobs', disable=not progress) as bar:
-        futs = [pool.submit(_execute, b, notebook, out, params or {}, per_method, kernel_name) for b in batches]
-        for f in as_completed(futs):
-            for r in f.result():
-                rows.append(r); bar.update()
-                if r['status'] == 'failed': bar.write(f"FAILED {r['run']}: {r['error']} (see {r['notebook']})")
+    with tqdm(total=len(todo), desc='jobs', disable=not progress) as bar:
+        if cluster is None:
+            with ThreadPoolExecutor(max(1, workers)) as pool:
+                futs = [pool.submit(_execute, b, notebook, out, params or {}, per_method, kernel_name) for b in batches]
+                for f in as_completed(futs):
+                    rows += f.result(); bar.update(len(f.result()))
+        else:
+            import ray
+            started = start_ray(cluster, workers)
+            try: rows += _run_on_ray(batches, notebook, out, params or {}, per_method, cpus_per_run, gpus_per_run, bar)
+            finally:
+                if started: ray.shutdown()
+    for r in rows:
+        if r['status'] == 'failed': print(f"FAILED {r['run']}: {r['error']} (see {r['notebook'] or 'its notebook in ' + str(out / 'notebooks')})")
     status = pd.DataFrame(rows).sort_values('run', ignore_index=True)
     _merge_status(out, status)
     return status
@@ -171,6 +174,94 @@ def _merge_status(out: Path, status: pd.DataFrame):
         both = both.assign(_rank=rank, _order=range(len(both))).sort_values(['run', '_rank', '_order'])
         merged = both.drop_duplicates('run', keep='last').drop(columns=['_rank', '_order']).reset_index(drop=True)
         tmp = path.with_name(f'.grid_status.{os.getpid()}.csv'); merged.to_csv(tmp, index=False); tmp.replace(path)
+
+# %% ../nbs/40_reproduce.ipynb #f153139e
+def _claim(batch: list[Job], out: Path, held: ExitStack) -> tuple[list[dict], list[Job]]:
+    """Take each job's lock (held until `held` closes) and keep its unfinished seeds: the rows of the jobs that need no
+    run ('running elsewhere', 'cached') and the jobs to run."""
+    rows, todo = [], []
+    for job in batch:
+        if not held.enter_context(_job_lock(out, job)):
+            rows.append(_row(job, 'running elsewhere'))
+            continue
+        left = _unfinished(job, out / 'records')                                  # another command may have just finished it
+        if left is None: rows.append(_row(job, 'cached'))
+        else: todo.append(left)
+    return rows, todo
+
+def _remote_batch(notebook_text: str, jobs: list[dict], params: dict, per_method: dict | None) -> dict:
+    """What a Ray task runs on whichever node has the resources: the batch's notebook in a node-local folder (data from
+    `params['data_dir']`, the same path on every node; the prepared-data cache in the node's temporary folder); returns
+    its records and executed notebook as one tar archive, and the node it ran on."""
+    import io, tarfile, tempfile, ray
+    with tempfile.TemporaryDirectory(prefix='e2eai-task-') as tmp:
+        tmp = Path(tmp)
+        nb = tmp / 'run_one.ipynb'
+        nb.write_text(notebook_text)
+        cache = Path(tempfile.gettempdir()) / 'e2eai-cache'                        # shared by the tasks of a node, keyed by the data
+        rows = _papermill([Job(**j) for j in jobs], nb, tmp / 'run', {**params, 'cache_dir': str(cache)}, per_method, None)
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode='w:gz') as tar:
+            for part in ('records', 'notebooks'):
+                if (tmp / 'run' / part).exists(): tar.add(tmp / 'run' / part, arcname=part)
+    return dict(archive=buf.getvalue(), error=next((r['error'] for r in rows if r['error']), ''),
+                node=ray.get_runtime_context().get_node_id())
+
+def _unpack(archive: bytes, out: Path):
+    "A task's records and executed notebook into `out`: each record folder renamed into place whole, as `RunRecord.save` does."
+    import io, shutil, tarfile, uuid
+    incoming = out / f'.incoming-{uuid.uuid4().hex[:8]}'
+    with tarfile.open(fileobj=io.BytesIO(archive), mode='r:gz') as tar: tar.extractall(incoming, filter='data')
+    try:
+        for rec in (incoming / 'records').glob('*/*/seed*/fold*'):
+            dest = out / rec.relative_to(incoming)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if dest.exists(): shutil.rmtree(dest)                                  # a damaged record being redone
+            rec.replace(dest)
+        for nb in (incoming / 'notebooks').glob('*.ipynb'):
+            (out / 'notebooks').mkdir(parents=True, exist_ok=True); nb.replace(out / 'notebooks' / nb.name)
+    finally: shutil.rmtree(incoming, ignore_errors=True)
+
+def _run_on_ray(batches: list[list[Job]], notebook: Path, out: Path, params: dict, per_method: dict | None,
+                cpus: float, gpus: float, bar) -> list[dict]:
+    """Every batch as one Ray task (`_remote_batch`, retried once when its worker or node is lost); the driver takes the
+    locks, writes what comes back into `out` and reports one row per job with the node it ran on."""
+    import ray
+    task = ray.remote(_remote_batch).options(num_cpus=cpus, num_gpus=gpus, max_retries=1, retry_exceptions=False)
+    text, rows, pending = notebook.read_text(), [], {}
+    with ExitStack() as all_held:
+        for batch in batches:
+            held = all_held.enter_context(ExitStack())
+            done_rows, todo = _claim(batch, out, held)
+            rows += done_rows; bar.update(len(done_rows))
+            if todo: pending[task.remote(text, [asdict(j) for j in todo], params, per_method)] = (todo, held)
+            else: held.close()
+        while pending:
+            (ref,), _ = ray.wait(list(pending), num_returns=1)
+            todo, held = pending.pop(ref)
+            try:
+                got = ray.get(ref)
+                _unpack(got['archive'], out)
+                error, node = got['error'], got['node']
+            except Exception as e:                                                 # lost twice, or the task itself broke
+                error, node = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}", ''
+            for job in todo:
+                ok = _unfinished(job, out / 'records') is None
+                rows.append(dict(_row(job, 'done' if ok else 'failed', 0., '' if ok else error or 'no record written', ''), node=node))
+                bar.update()
+            held.close()
+    return rows
+
+def start_ray(cluster: str, workers: int = 1) -> bool:
+    """Connect to the Ray cluster at `cluster` ('local': start a Ray instance on this machine with `workers` CPUs); True
+    when this call started it (the caller shuts it down)."""
+    import ray
+    if ray.is_initialized(): return False
+    quiet = dict(log_to_driver=False, configure_logging=False)
+    if cluster == 'local': ray.init(num_cpus=max(1, workers), include_dashboard=False, **quiet)
+    else: ray.init(address=cluster, **quiet)
+    return True
+
 
 # %% ../nbs/40_reproduce.ipynb #42f3f35d
 PROFILES = dict(
@@ -234,10 +325,12 @@ def check_settings(out: Path, settings: dict):
 
 def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke', workers: int = 1, device: str = 'auto',
               methods=None, start=None, end=None, figures_dir=None, assemble: bool = True, progress: bool = True, financial=None,
-              test_start=None, indexes: dict | None = None, **overrides) -> pd.DataFrame:
+              test_start=None, indexes: dict | None = None, cluster: str | None = None, cpus_per_run: float = 1,
+              gpus_per_run: float = 0, **overrides) -> pd.DataFrame:
     """Run the grid of `profile` (fields overridable) with papermill into `out`, then assemble Table 1 and Fig. 2–3 into
     `figures_dir` (default `out/figures`). `test_start`: the first test block's earliest date (None: 2015-01-01);
-    `indexes`: the benchmark and market series (`e2eai.qlib.pick_indexes`; None: the CSI defaults)."""
+    `indexes`: the benchmark and market series (`e2eai.qlib.pick_indexes`; None: the CSI defaults). `cluster`,
+    `cpus_per_run`, `gpus_per_run`: run the grid on Ray (`run_grid`)."""
     from e2eai.experiment import load_universe, universe_folds
     if profile not in PROFILES: raise ValueError(f"unknown profile {profile!r}; profiles are {sorted(PROFILES)}")
     p = {**PROFILES[profile], **overrides}
@@ -256,7 +349,7 @@ def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke',
     jobs = make_jobs(p['universes'], folds, methods, p['seeds'], DETERMINISTIC)
     t0 = time.time()
     status = run_grid(jobs, experiments_dir() / 'run_one.ipynb', out, params, workers=workers, progress=progress,
-                      per_method=method_params(p, methods))
+                      per_method=method_params(p, methods), cluster=cluster, cpus_per_run=cpus_per_run, gpus_per_run=gpus_per_run)
     status.attrs['grid_seconds'] = round(time.time() - t0, 1)
     if assemble:
         import papermill as pm
