@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import torch
-from .core import Panel, ffill, masked_rank
+from .core import Panel, ffill, masked_rank, check_option
 
 # %% auto #0
 __all__ = ['ANN', 'LIMIT_RULES', 'BacktestConfig', 'Market', 'market', 'deal_returns', 'limit_moves', 'benchmark_returns',
@@ -36,7 +36,7 @@ class BacktestConfig:
         if self.rebalance < 1: raise ValueError(f"BacktestConfig.rebalance must be >= 1 trading day, got {self.rebalance}")
         if self.groups < 2: raise ValueError(f"BacktestConfig.groups must be >= 2, got {self.groups}")
         if self.drawdown not in ('sum', 'product'): raise ValueError(f"BacktestConfig.drawdown must be 'sum' or 'product', got {self.drawdown!r}")
-        if self.limits not in LIMIT_RULES: raise ValueError(f"BacktestConfig.limits must be one of {LIMIT_RULES}, got {self.limits!r}")
+        check_option('BacktestConfig.limits', self.limits, LIMIT_RULES)
 
     def rules(self) -> str:
         "The trading rules in words, for a caption."

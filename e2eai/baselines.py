@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import torch
 import lightgbm as lgb
-from .core import masked_ic, masked_rank, HORIZONS
+from .core import masked_ic, masked_rank, HORIZONS, check_option
 from .model import ModelOutput
 from .batch import UniverseData
 
@@ -52,13 +52,13 @@ SELECTION_CRITERIA = ('best', 'avg', 't20')
 def rule_of_thumb(ic: np.ndarray, icir: np.ndarray, criterion: str, horizons=HORIZONS, min_ic: float = .02,
                   min_icir: float = .20) -> np.ndarray:
     "Boolean `[M]`: the factors kept by the rule of thumb under `criterion` ('best', 'avg' or 't20'), from `[K, M]` IC and ICIR."
+    check_option('criterion', criterion, SELECTION_CRITERIA)
     aic, air = np.abs(ic), np.abs(np.nan_to_num(icir))
     if criterion == 'best': keep, score = ((aic >= min_ic) & (air >= min_icir)).any(0), air.max(0)
     elif criterion == 'avg': keep, score = (aic.mean(0) >= min_ic) & (air.mean(0) >= min_icir), air.mean(0)
-    elif criterion == 't20':
+    else:                                                                      # 't20'
         if 20 not in horizons: raise ValueError(f"criterion 't20' needs the 20-day horizon; horizons are {tuple(horizons)}")
         k = list(horizons).index(20); keep, score = (aic[k] >= min_ic) & (air[k] >= min_icir), air[k]
-    else: raise ValueError(f"criterion must be one of {SELECTION_CRITERIA}, got {criterion!r}")
     if not keep.any():
         warnings.warn(f"rule of thumb ({criterion}): no factor has |IC| >= {min_ic} and |ICIR| >= {min_icir}; keeping the one with the largest |ICIR|")
         keep = np.zeros_like(keep); keep[int(np.argmax(score))] = True
@@ -121,9 +121,8 @@ class LightGBMConfig:
     num_threads: int = 1                  # a sweep runs one process per core
 
     def __post_init__(self):
-        if self.label not in LIGHTGBM_LABELS: raise ValueError(f"LightGBM label must be one of {LIGHTGBM_LABELS}, got {self.label!r}")
-        if self.stopping not in LIGHTGBM_STOPPING:
-            raise ValueError(f"LightGBM stopping must be one of {LIGHTGBM_STOPPING}, got {self.stopping!r}")
+        check_option('LightGBM label', self.label, LIGHTGBM_LABELS)
+        check_option('LightGBM stopping', self.stopping, LIGHTGBM_STOPPING)
 
     def params(self, seed: int) -> dict:
         """`lightgbm.train` parameters: l2 regression, every random stream seeded, deterministic histograms; the built-in l2
@@ -146,11 +145,11 @@ def label_rows(data: UniverseData, days, label: str = 'demeaned', max_rows: int 
     `y [R, K]` f64 (NaN where that horizon has no label), `day [R]`, `slot [R]`, in (day, slot) order. `label` 'demeaned':
     the return minus its mean over the day's labelled members; 'rank': `rank_gauss` of the return over them. At most
     `max_rows` rows, a random subset drawn with `seed` when there are more (labels are computed on whole days first)."""
+    check_option('label', label, LIGHTGBM_LABELS)
     d = torch.as_tensor(np.asarray(days), device=data.device)
     y, ok = data.y[d].double(), data.y_mask[d] & data.mask[d][..., None]                   # [T, N, K]
     if label == 'demeaned': y = day_demeaned(y, ok.double())                               # over each day's labelled members
-    elif label == 'rank': y = rank_gauss(y.transpose(1, 2), ok.transpose(1, 2)).transpose(1, 2)   # per day and horizon
-    else: raise ValueError(f"label must be one of {LIGHTGBM_LABELS}, got {label!r}")
+    else: y = rank_gauss(y.transpose(1, 2), ok.transpose(1, 2)).transpose(1, 2)            # 'rank': per day and horizon
     t, n = ok.any(-1).nonzero(as_tuple=True)                                                 # [R] rows with a label somewhere
     if max_rows is not None and len(t) > max_rows:
         keep = torch.as_tensor(np.sort(np.random.default_rng(seed).choice(len(t), max_rows, replace=False)), device=t.device)

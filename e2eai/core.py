@@ -12,9 +12,9 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['HORIZONS', 'ADHOC', 'AUTO', 'METHOD_TABLE', 'METHODS', 'ROWS', 'PAPER_ROWS', 'get_device', 'shared_data_dir', 'Panel',
-           'toy_panel', 'masked_ic', 'masked_rank', 'ffill', 'masked_rank_ic', 'masked_ic_matrix', 'Row', 'Method',
-           'method_info']
+__all__ = ['HORIZONS', 'ADHOC', 'AUTO', 'METHOD_TABLE', 'METHODS', 'ROWS', 'PAPER_ROWS', 'get_device', 'check_option',
+           'shared_data_dir', 'Panel', 'toy_panel', 'masked_ic', 'masked_rank', 'ffill', 'masked_rank_ic',
+           'masked_ic_matrix', 'Row', 'Method', 'method_info']
 
 # %% ../nbs/00_core.ipynb #2ae3af27
 HORIZONS = (3, 5, 10, 15, 20)
@@ -26,6 +26,13 @@ def get_device(device: str | torch.device = 'auto') -> torch.device:
     if device == 'cuda' and not torch.cuda.is_available():
         raise RuntimeError("device='cuda' was asked for but torch.cuda.is_available() is False; use --device cpu or auto")
     return torch.device(device)
+
+# %% ../nbs/00_core.ipynb #f19253fb
+def check_option(what: str, value, options) -> None:
+    """The one check of an enumerated setting: `ValueError("<what> must be one of <options>, got <value>")` unless
+    `value` is one of `options`."""
+    if value not in options: raise ValueError(f"{what} must be one of {tuple(options)}, got {value!r}")
+
 
 # %% ../nbs/00_core.ipynb #1c541794
 def shared_data_dir(name: str = 'cn_qlib') -> Path | None:

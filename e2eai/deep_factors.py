@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from .core import masked_ic, masked_ic_matrix
+from .core import masked_ic, masked_ic_matrix, check_option
 
 # %% auto #0
 __all__ = ['DIRECTION_SOURCES', 'DeepFactorHeads', 'DirectionalBuffer', 'DirectionalAttention']
@@ -33,7 +33,7 @@ class DirectionalBuffer(nn.Module):
     "Algorithm 1: running sums of IC (reset to `init` each epoch) whose signs are the directions d_f [K] and d_k [K, M]."
     def __init__(self, n_factors: int, n_horizons: int, init: float = 1e-6, source: str = 'deep'):
         super().__init__()
-        if source not in DIRECTION_SOURCES: raise ValueError(f"direction source must be one of {DIRECTION_SOURCES}, got {source!r}")
+        check_option('direction source', source, DIRECTION_SOURCES)
         self.init, self.source = init, source
         self.register_buffer('factor_ic_sum', torch.full((n_horizons, n_factors), init))  # b_i, per horizon
         self.register_buffer('deep_ic_sum', torch.full((n_horizons,), init))              # b_f

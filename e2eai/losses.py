@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import torch
 from torch import Tensor
-from .core import masked_ic
+from .core import masked_ic, check_option
 
 # %% auto #0
 __all__ = ['FACTOR_RETURN_METHODS', 'ESTIMATE_NORMS', 'LossConfig', 'portfolio_return_loss', 'weight_cap_loss', 'icir',
@@ -35,10 +35,8 @@ class LossConfig:
     estimate_detach_deep: bool = False    # L_e trains the estimate only, not the deep factor (True) or both (False, the paper)
 
     def __post_init__(self):
-        if self.factor_return not in FACTOR_RETURN_METHODS:
-            raise ValueError(f"factor_return must be one of {FACTOR_RETURN_METHODS}, got {self.factor_return!r}")
-        if self.estimate_norm not in ESTIMATE_NORMS:
-            raise ValueError(f"estimate_norm must be one of {ESTIMATE_NORMS}, got {self.estimate_norm!r}")
+        check_option('factor_return', self.factor_return, FACTOR_RETURN_METHODS)
+        check_option('estimate_norm', self.estimate_norm, ESTIMATE_NORMS)
 
 # %% ../nbs/14_losses.ipynb #9b33e863
 def _mean(v: Tensor, ok: Tensor) -> Tensor:
@@ -76,7 +74,7 @@ def stability_loss(deep: Tensor, y: Tensor, y_mask: Tensor, mask: Tensor, d_deep
 def factor_return(deep: Tensor, y: Tensor, y_mask: Tensor, mask: Tensor, method: str = 'closed', intercept: bool = True,
                   zscore: bool = True, steps: int = 50, lr: float = .1, eps: float = 1e-12) -> tuple[Tensor, Tensor]:
     "Cross-sectional coefficient b of r = b f per day and horizon: (`b [B, K]`, `ok [B, K]` regression defined)."
-    if method not in FACTOR_RETURN_METHODS: raise ValueError(f"factor_return must be one of {FACTOR_RETURN_METHODS}, got {method!r}")
+    check_option('factor_return', method, FACTOR_RETURN_METHODS)
     ok = y_mask & mask[..., None]                                     # [B, N, K]
     n = ok.sum(1).to(deep.dtype)                                      # [B, K]
     f, r = torch.where(ok, deep, 0.), torch.where(ok, y, 0.)
@@ -104,7 +102,7 @@ def factor_return_loss(deep: Tensor, y: Tensor, y_mask: Tensor, mask: Tensor, d_
 # %% ../nbs/14_losses.ipynb #4fe54f88
 def estimate_loss(deep: Tensor, approx: Tensor, mask: Tensor, norm: str = 'rms') -> Tensor:
     "L_e: mean over (day, horizon) of ||f_k - f_hat_k||_2 over the day's real stocks (divided by sqrt(n_t) for 'rms')."
-    if norm not in ESTIMATE_NORMS: raise ValueError(f"estimate_norm must be one of {ESTIMATE_NORMS}, got {norm!r}")
+    check_option('estimate_norm', norm, ESTIMATE_NORMS)
     sq = torch.where(mask[..., None], (deep - approx) ** 2, 0.).sum(1)          # [B, K]
     if norm == 'rms': sq = sq / mask.sum(1, keepdim=True).clamp_min(1)
     return _mean(sq.clamp_min(1e-12).sqrt(), mask.any(1)[:, None].expand_as(sq))

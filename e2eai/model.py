@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import torch
 from torch import nn, Tensor
-from .core import HORIZONS
+from .core import HORIZONS, check_option
 from .selection import GATE_MODES, SELECTION_SCALES, FactorSelection, StockContextEncoder
 from .neutralize import RelationalNeutralization
 from .deep_factors import DIRECTION_SOURCES, DeepFactorHeads, DirectionalBuffer, DirectionalAttention
@@ -49,7 +49,7 @@ class E2EAIConfig(LossConfig):
         self.horizons, self.context_hidden = tuple(self.horizons), tuple(self.context_hidden)
         for name, options in (('gate_f', GATE_MODES), ('gate_p', GATE_MODES), ('direction_source', DIRECTION_SOURCES),
                               ('estimate_input', ESTIMATE_INPUTS), ('selection_scale', SELECTION_SCALES)):
-            if getattr(self, name) not in options: raise ValueError(f"E2EAIConfig.{name} must be one of {options}, got {getattr(self, name)!r}")
+            check_option(f'E2EAIConfig.{name}', getattr(self, name), options)
         if self.context_dim % self.heads:
             raise ValueError(f"E2EAIConfig.context_dim={self.context_dim} must be divisible by heads={self.heads}")
 

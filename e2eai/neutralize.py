@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from .graphs import industry_graph, cross_industry_graph
+from .core import check_option
 
 # %% auto #0
 __all__ = ['IMPLS', 'AUTO_FAST_MIN_N', 'CROSS_MASS_RATIO', 'attend_dense', 'RelationalNeutralization', 'industry_segments',
@@ -30,7 +31,7 @@ class RelationalNeutralization(nn.Module):
     def __init__(self, dim: int, relation: str, heads: int = 4, negative_slope: float = 0.2, impl: str = 'auto'):
         super().__init__()
         if relation not in ('industry', 'cross'): raise ValueError(f"relation must be 'industry' or 'cross', got {relation!r}")
-        if impl not in IMPLS: raise ValueError(f"impl must be one of {IMPLS}, got {impl!r}")
+        check_option('impl', impl, IMPLS)
         if dim % heads: raise ValueError(f"dim={dim} is not divisible by heads={heads}: the heads are concatenated back to dim")
         self.dim, self.relation, self.heads, self.negative_slope, self.impl = dim, relation, heads, negative_slope, impl
         self.lin = nn.Linear(dim, dim, bias=False)

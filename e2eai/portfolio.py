@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from .selection import GATE_MODES, attention_gate, masked_softmax
+from .core import check_option
 
 # %% auto #0
 __all__ = ['PortfolioAttention']
@@ -17,7 +18,7 @@ class PortfolioAttention(nn.Module):
     "Eq. 9–10: gated attention over the day's stocks from C || (f_k * d_f,k); weights = attention renormalized over the kept stocks."
     def __init__(self, dim: int, n_horizons: int, gamma: float = 1., gate: str = 'uniform', negative_slope: float = .01):
         super().__init__()
-        if gate not in GATE_MODES: raise ValueError(f"gate mode must be one of {GATE_MODES}, got {gate!r}")
+        check_option('gate mode', gate, GATE_MODES)
         self.dim, self.gamma, self.gate, self.negative_slope = dim, gamma, gate, negative_slope
         self.weight = nn.Parameter(torch.empty(n_horizons, dim + 1))  # W_{p,k} on [C || f_k d_f,k]
         self.bias = nn.Parameter(torch.zeros(n_horizons))

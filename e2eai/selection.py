@@ -7,6 +7,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
+from .core import check_option
 
 # %% auto #0
 __all__ = ['GATE_MODES', 'SELECTION_SCALES', 'masked_softmax', 'attention_gate', 'FactorSelection', 'MaskedBatchNorm',
@@ -25,7 +26,7 @@ GATE_MODES = ('uniform', 'max', 'absolute')
 
 def attention_gate(a: Tensor, gamma: float, mode: str = 'uniform', mask: Tensor | None = None, dim: int = -1) -> Tensor:
     "The gate `1[a >= threshold]` of eq. 1 and eq. 10 along `dim`, `threshold` = `gamma` relative to `mode`; bool like `a`."
-    if mode not in GATE_MODES: raise ValueError(f"gate mode must be one of {GATE_MODES}, got {mode!r}")
+    check_option('gate mode', mode, GATE_MODES)
     valid = torch.ones_like(a, dtype=torch.bool) if mask is None else mask.expand_as(a)
     top = torch.where(valid, a, float('-inf')).amax(dim, keepdim=True)
     if mode == 'absolute': thr = torch.full_like(top, gamma)
@@ -46,8 +47,8 @@ class FactorSelection(nn.Module):
     def __init__(self, n_factors: int, hidden: int = 64, gamma: float = .5, gate: str = 'uniform', negative_slope: float = .01,
                  scale: str = 'gate'):
         super().__init__()
-        if gate not in GATE_MODES: raise ValueError(f"gate mode must be one of {GATE_MODES}, got {gate!r}")
-        if scale not in SELECTION_SCALES: raise ValueError(f"selection scale must be one of {SELECTION_SCALES}, got {scale!r}")
+        check_option('gate mode', gate, GATE_MODES)
+        check_option('selection scale', scale, SELECTION_SCALES)
         self.n_factors, self.gamma, self.gate, self.scale = n_factors, gamma, gate, scale
         self.mlp = nn.Sequential(nn.Linear(n_factors, hidden), nn.LeakyReLU(negative_slope), nn.Linear(hidden, n_factors))
 

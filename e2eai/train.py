@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import torch
 from tqdm import tqdm                    # text bars everywhere: tqdm.auto asks JupyterLab for ipywidgets
-from .core import HORIZONS, Panel, masked_rank_ic
+from .core import HORIZONS, Panel, masked_rank_ic, check_option
 from .batch import UniverseData, iterate_batches, batch_to_panel_arrays
 from .folds import Fold
 
@@ -38,8 +38,7 @@ class TrainConfig:
 
     def __post_init__(self):
         if self.day_stride < 1: raise ValueError(f"TrainConfig.day_stride must be >= 1, got {self.day_stride}")
-        if self.valid_metric not in VALID_METRICS:
-            raise ValueError(f"TrainConfig.valid_metric must be one of {VALID_METRICS}, got {self.valid_metric!r}")
+        check_option('TrainConfig.valid_metric', self.valid_metric, VALID_METRICS)
 
     def days(self, fold) -> tuple:
         "The training and validation days of `fold` this config uses: the last `max_train_days` training days, every `day_stride`-th."
