@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import torch
 import lightgbm as lgb
-from .core import masked_ic, masked_rank, HORIZONS, check_option
+from .core import masked_ic, masked_rank, HORIZONS, ic_stats, check_option
 from .model import ModelOutput
 from .batch import UniverseData
 
@@ -37,10 +37,9 @@ def factor_ic_stats(data: UniverseData, days) -> dict:
     key = (id(data.x), np.asarray(days).tobytes())
     hit = next((v for k, x, v in _IC_STATS if k == key and x is data.x), None)   # `x` held: its id cannot be reused
     if hit is not None: return {k: v.copy() for k, v in hit.items()}
-    ic = daily_factor_ic(data, days).double()
-    mean = ic.nanmean(0)
-    sd = ((ic - mean).pow(2).nanmean(0) * (ic.isfinite().sum(0) / (ic.isfinite().sum(0) - 1).clamp_min(1))).sqrt()
-    out = dict(ic=mean.float().cpu().numpy(), icir=(mean / sd).float().cpu().numpy())
+    mean, var, n = ic_stats(daily_factor_ic(data, days).double())
+    mean = torch.where(n > 0, mean, torch.nan)
+    out = dict(ic=mean.float().cpu().numpy(), icir=(mean / var.sqrt()).float().cpu().numpy())
     _IC_STATS[:] = [(key, data.x, out)] + _IC_STATS[:1]
     return {k: v.copy() for k, v in out.items()}
 

@@ -14,7 +14,7 @@ import torch
 # %% auto #0
 __all__ = ['HORIZONS', 'ADHOC', 'AUTO', 'METHOD_TABLE', 'METHODS', 'ROWS', 'PAPER_ROWS', 'get_device', 'check_option',
            'shared_data_dir', 'Panel', 'toy_panel', 'masked_ic', 'masked_rank', 'ffill', 'masked_rank_ic',
-           'masked_ic_matrix', 'Row', 'Method', 'method_info']
+           'masked_ic_matrix', 'ic_stats', 'Row', 'Method', 'method_info']
 
 # %% ../nbs/00_core.ipynb #2ae3af27
 HORIZONS = (3, 5, 10, 15, 20)
@@ -176,6 +176,21 @@ def masked_ic_matrix(a: torch.Tensor, b: torch.Tensor, mask: torch.Tensor, undef
     za, oka = z(a); zb, okb = z(b)
     good = (n >= 2) & okb.transpose(1, 2) & oka                                   # [B, Q, P]
     return torch.where(good, zb.transpose(1, 2) @ za, torch.full((), undefined, dtype=a.dtype, device=a.device))
+
+# %% ../nbs/00_core.ipynb #9958f0a7
+def ic_stats(ic: torch.Tensor, dim: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Mean, sample variance and count of the finite ICs of `ic` along `dim` (NaN: a day without one); differentiable.
+
+        mean = sum_t IC_t / n,   var = sum_t (IC_t - mean)^2 / (n - 1),   ICIR = mean / sqrt(var)
+
+    `ic [..., T, ...]` -> `mean, var, n`, each with `dim` removed (mean 0 for n = 0, var 0 for n < 2)."""
+    has = torch.isfinite(ic)
+    n = has.sum(dim)
+    ic = torch.where(has, ic, 0.)
+    mean = ic.sum(dim) / n.clamp_min(1)
+    var = torch.where(has, (ic - mean.unsqueeze(dim)) ** 2, 0.).sum(dim) / (n - 1).clamp_min(1)
+    return mean, var, n
+
 
 # %% ../nbs/00_core.ipynb #b2b32b6e
 ADHOC, AUTO = 'ad-hoc', 'automatic'             # Table 1's two blocks: top-n of a signal, or the model's own weights

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import torch
 import matplotlib.pyplot as plt
-from .core import masked_ic, masked_rank_ic
+from .core import masked_ic, masked_rank_ic, ic_stats
 from .core import Panel
 from .backtest import Market, market, compact, exposure_groups, record_signal, horizon_index
 
@@ -44,9 +44,15 @@ def ic_series(signal: np.ndarray, m: Market, horizons=None) -> pd.DataFrame:
 def ic_summary(signal: np.ndarray, m: Market, horizons=None) -> pd.DataFrame:
     "Per horizon: mean IC, ICIR, mean Rank IC, Rank ICIR and the number of days with an IC."
     s = ic_series(signal, m, horizons)
-    ic, ric = s['IC'], s['Rank IC']
-    return pd.DataFrame({'IC': ic.mean(), 'ICIR': ic.mean() / ic.std(), 'Rank IC': ric.mean(),
-                         'Rank ICIR': ric.mean() / ric.std(), 'days': ic.notna().sum()}).rename_axis('horizon')
+    (ic, icir, n), (ric, ricir, _) = _mean_ir(s['IC']), _mean_ir(s['Rank IC'])
+    return pd.DataFrame({'IC': ic, 'ICIR': icir, 'Rank IC': ric, 'Rank ICIR': ricir, 'days': n},
+                        index=pd.Index(s['IC'].columns, name='horizon'))
+
+def _mean_ir(daily: pd.DataFrame) -> tuple:
+    "Mean and IR per column of daily ICs `[T, K]` (`core.ic_stats`; NaN without a day, resp. two) and the days counted."
+    mean, var, n = (t.numpy() for t in ic_stats(torch.from_numpy(daily.to_numpy(np.float64))))
+    with np.errstate(divide='ignore', invalid='ignore'): ir = mean / np.sqrt(var)
+    return np.where(n > 0, mean, np.nan), np.where(n >= 2, ir, np.nan), n
 
 # %% ../nbs/21_diagnostics.ipynb #26f7b580
 def group_returns(signal: np.ndarray, m: Market, groups: int = 10, direction=1.) -> pd.DataFrame:

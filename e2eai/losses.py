@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import torch
 from torch import Tensor
-from .core import masked_ic, check_option
+from .core import masked_ic, ic_stats, check_option
 
 # %% auto #0
 __all__ = ['FACTOR_RETURN_METHODS', 'ESTIMATE_NORMS', 'LossConfig', 'portfolio_return_loss', 'weight_cap_loss', 'icir',
@@ -58,10 +58,7 @@ def weight_cap_loss(weights: Tensor, mask: Tensor, theta: float = .10) -> Tensor
 def icir(deep: Tensor, y: Tensor, y_mask: Tensor, mask: Tensor, eps: float = 1e-6) -> tuple[Tensor, Tensor]:
     "ICIR of each deep factor over the batch's days: (`c [K]`, `ok [K]` at least two days with an IC)."
     ic = masked_ic(deep.transpose(1, 2), y.transpose(1, 2), (y_mask & mask[..., None]).transpose(1, 2), undefined=torch.nan)  # [B, K]
-    has = torch.isfinite(ic); n = has.sum(0)
-    ic = torch.where(has, ic, 0.)
-    mean = ic.sum(0) / n.clamp_min(1)
-    var = torch.where(has, (ic - mean) ** 2, 0.).sum(0) / (n - 1).clamp_min(1)
+    mean, var, n = ic_stats(ic)
     ok = n >= 2
     return torch.where(ok, mean / torch.sqrt(var + eps), 0.), ok
 
