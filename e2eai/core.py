@@ -14,7 +14,7 @@ import torch
 # %% auto #0
 __all__ = ['HORIZONS', 'ADHOC', 'AUTO', 'METHOD_TABLE', 'METHODS', 'ROWS', 'PAPER_ROWS', 'get_device', 'check_option',
            'shared_data_dir', 'Panel', 'toy_panel', 'masked_ic', 'masked_rank', 'ffill', 'masked_rank_ic',
-           'masked_ic_matrix', 'ic_stats', 'Row', 'Method', 'method_info']
+           'masked_ic_matrix', 'ic_stats', 'check_shapes', 'Row', 'Method', 'method_info']
 
 # %% ../nbs/00_core.ipynb #2ae3af27
 HORIZONS = (3, 5, 10, 15, 20)
@@ -190,6 +190,24 @@ def ic_stats(ic: torch.Tensor, dim: int = 0) -> tuple[torch.Tensor, torch.Tensor
     mean = ic.sum(dim) / n.clamp_min(1)
     var = torch.where(has, (ic - mean.unsqueeze(dim)) ** 2, 0.).sum(dim) / (n - 1).clamp_min(1)
     return mean, var, n
+
+
+# %% ../nbs/00_core.ipynb #516cdc2e
+def check_shapes(who: str = '', **arrays) -> dict:
+    """Check arrays against shapes given as `name=(array, ('B', 'N', 5))`: a letter is a size every array must agree
+    on, a number a fixed size. Returns the letters' sizes; else one error names every array with its expected shape:
+    `"<who> expected x [B, N, 5], mask [B, N]; got x (2, 3, 4), mask (2, 3)"`."""
+    sizes, ok = {}, True
+    for name, (a, spec) in arrays.items():
+        shape = tuple(a.shape)
+        ok &= len(shape) == len(spec)
+        for d, s in zip(shape, spec):
+            ok &= (sizes.setdefault(s, d) == d) if isinstance(s, str) else d == s
+    if not ok:
+        want = ', '.join(f"{n} [{', '.join(map(str, spec))}]" for n, (_, spec) in arrays.items())
+        got = ', '.join(f"{n} {tuple(a.shape)}" for n, (a, _) in arrays.items())
+        raise ValueError(f"{who + ' ' if who else ''}expected {want}; got {got}")
+    return sizes
 
 
 # %% ../nbs/00_core.ipynb #b2b32b6e

@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from .core import masked_ic, masked_ic_matrix, check_option
+from .core import masked_ic, masked_ic_matrix, check_option, check_shapes
 
 # %% auto #0
 __all__ = ['DIRECTION_SOURCES', 'DeepFactorHeads', 'DirectionalBuffer', 'DirectionalAttention']
@@ -85,9 +85,7 @@ class DirectionalAttention(nn.Module):
 
     def forward(self, x: Tensor, mask: Tensor, d: Tensor) -> tuple[Tensor, Tensor]:
         "Eq. 8: `x [B, N, M]`, `mask [B, N]`, directions `d [K, M]` -> (`f_hat [B, N, K]`, `a [B, K, M]`)."
-        if x.dim() != 3 or x.shape[-1] != self.n_factors or mask.shape != x.shape[:2] or d.shape != self.weight.shape[:2]:
-            raise ValueError(f"expected x [B, N, {self.n_factors}], mask [B, N], d {tuple(self.weight.shape[:2])}; "
-                             f"got x {tuple(x.shape)}, mask {tuple(mask.shape)}, d {tuple(d.shape)}")
+        check_shapes(x=(x, ('B', 'N', self.n_factors)), mask=(mask, ('B', 'N')), d=(d, tuple(self.weight.shape[:2])))
         x = torch.where(mask[..., None], x, 0.)
         a = self.attention(x, mask)
         return torch.einsum('bnm,bkm->bnk', x, a * d), a

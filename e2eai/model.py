@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import torch
 from torch import nn, Tensor
-from .core import HORIZONS, check_option
+from .core import HORIZONS, check_option, check_shapes
 from .selection import GATE_MODES, SELECTION_SCALES, FactorSelection, StockContextEncoder
 from .neutralize import RelationalNeutralization
 from .deep_factors import DIRECTION_SOURCES, DeepFactorHeads, DirectionalBuffer, DirectionalAttention
@@ -91,14 +91,10 @@ class E2EAI(nn.Module):
         self.portfolio = PortfolioAttention(D, K, cfg.gamma_p, cfg.gate_p, ns) if cfg.portfolio else None
 
     def _check(self, batch):
-        x, mask, industry = batch.x, batch.mask, batch.industry
+        "The batch's arrays: `x [B, N, M]`, `mask` and `industry [B, N]`, `y` and `y_mask [B, N, K]` (K horizons)."
         M, K = self.n_factors, self.n_horizons
-        if x.dim() != 3 or x.shape[-1] != M or mask.shape != x.shape[:2] or industry.shape != x.shape[:2]:
-            raise ValueError(f"E2EAI expects batch.x [B, N, {M}], batch.mask [B, N], batch.industry [B, N]; got x {tuple(x.shape)}, "
-                             f"mask {tuple(mask.shape)}, industry {tuple(industry.shape)}")
-        if batch.y.shape != (*x.shape[:2], K) or batch.y_mask.shape != batch.y.shape:
-            raise ValueError(f"E2EAI expects batch.y and batch.y_mask [B, N, {K}] (horizons {self.cfg.horizons}); got y "
-                             f"{tuple(batch.y.shape)}, y_mask {tuple(batch.y_mask.shape)}")
+        check_shapes(f'E2EAI (horizons {self.cfg.horizons})', x=(batch.x, ('B', 'N', M)), mask=(batch.mask, ('B', 'N')),
+                     industry=(batch.industry, ('B', 'N')), y=(batch.y, ('B', 'N', K)), y_mask=(batch.y_mask, ('B', 'N', K)))
 
     def forward(self, batch) -> ModelOutput:
         "`batch` with x [B, N, M], mask [B, N], industry [B, N] (and y, y_mask [B, N, K] in training) -> `ModelOutput`."

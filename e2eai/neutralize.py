@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from .graphs import industry_graph, cross_industry_graph
-from .core import check_option
+from .core import check_option, check_shapes
 
 # %% auto #0
 __all__ = ['IMPLS', 'AUTO_FAST_MIN_N', 'CROSS_MASS_RATIO', 'attend_dense', 'RelationalNeutralization', 'industry_segments',
@@ -78,9 +78,7 @@ class RelationalNeutralization(nn.Module):
 
     def forward(self, c: Tensor, industry: Tensor, mask: Tensor) -> Tensor:
         "Eq. 4: `c [B, N, D]`, `industry [B, N]` long, `mask [B, N]` bool -> `[B, N, D]`, zero at padded rows."
-        if c.dim() != 3 or c.shape[-1] != self.dim or industry.shape != c.shape[:2] or mask.shape != c.shape[:2]:
-            raise ValueError(f"expected c [B, N, {self.dim}], industry [B, N], mask [B, N]; got c {tuple(c.shape)}, "
-                             f"industry {tuple(industry.shape)}, mask {tuple(mask.shape)}")
+        check_shapes(c=(c, ('B', 'N', self.dim)), industry=(industry, ('B', 'N')), mask=(mask, ('B', 'N')))
         return (c - self.gat(c, industry, mask)) * mask[..., None]
 
 # %% ../nbs/11_neutralize.ipynb #98bcb302

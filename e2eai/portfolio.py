@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from .selection import GATE_MODES, attention_gate, masked_softmax
-from .core import check_option
+from .core import check_option, check_shapes
 
 # %% auto #0
 __all__ = ['PortfolioAttention']
@@ -32,9 +32,7 @@ class PortfolioAttention(nn.Module):
     def forward(self, c: Tensor, deep: Tensor, d_deep: Tensor, mask: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         "`c [B, N, m_1]`, `deep [B, N, K]`, `d_deep [K]`, `mask [B, N]` -> weights W, attention A_p, gate (all `[B, N, K]`)."
         K = self.weight.shape[0]
-        if c.dim() != 3 or c.shape[-1] != self.dim or deep.shape != (*c.shape[:2], K) or d_deep.shape != (K,) or mask.shape != c.shape[:2]:
-            raise ValueError(f"expected c [B, N, {self.dim}], deep [B, N, {K}], d_deep [{K}], mask [B, N]; got c {tuple(c.shape)}, "
-                             f"deep {tuple(deep.shape)}, d_deep {tuple(d_deep.shape)}, mask {tuple(mask.shape)}")
+        check_shapes(c=(c, ('B', 'N', self.dim)), deep=(deep, ('B', 'N', K)), d_deep=(d_deep, (K,)), mask=(mask, ('B', 'N')))
         m = mask[..., None]                                                                  # [B, N, 1]
         s = c @ self.weight[:, :-1].T + deep * d_deep * self.weight[:, -1] + self.bias          # [B, N, K]
         s = F.leaky_relu(s, self.negative_slope)

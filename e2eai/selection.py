@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from .core import check_option
+from .core import check_option, check_shapes
 
 # %% auto #0
 __all__ = ['GATE_MODES', 'SELECTION_SCALES', 'masked_softmax', 'attention_gate', 'FactorSelection', 'MaskedBatchNorm',
@@ -54,8 +54,7 @@ class FactorSelection(nn.Module):
 
     def forward(self, x: Tensor, mask: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         "`x [B, N, M]` original factors, `mask [B, N]` -> selected factors F, attention A_f, gate M_f (all `[B, N, M]`)."
-        if x.dim() != 3 or x.shape[-1] != self.n_factors or mask.shape != x.shape[:2]:
-            raise ValueError(f"expected x [B, N, {self.n_factors}] and mask [B, N]; got x {tuple(x.shape)}, mask {tuple(mask.shape)}")
+        check_shapes(x=(x, ('B', 'N', self.n_factors)), mask=(mask, ('B', 'N')))
         m = mask[..., None]
         x = torch.where(m, x, 0.)
         a = torch.where(m, self.mlp(x).softmax(-1), 0.)
