@@ -50,7 +50,7 @@ def ic_summary(signal: np.ndarray, m: Market, horizons=None) -> pd.DataFrame:
 
 def _mean_ir(daily: pd.DataFrame) -> tuple:
     "Mean and IR per column of daily ICs `[T, K]` (`core.ic_stats`; NaN without a day, resp. two) and the days counted."
-    mean, var, n = (t.numpy() for t in ic_stats(torch.from_numpy(daily.to_numpy(np.float64))))
+    mean, var, n = (t.numpy() for t in ic_stats(torch.from_numpy(np.array(daily, dtype=np.float64))))   # a copy: writable
     with np.errstate(divide='ignore', invalid='ignore'): ir = mean / np.sqrt(var)
     return np.where(n > 0, mean, np.nan), np.where(n >= 2, ir, np.nan), n
 

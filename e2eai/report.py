@@ -200,7 +200,7 @@ def fig2_attention(records: list, folder='figures', name: str = 'fig2', horizon:
     "Fig. 2: attention share per factor group over time (top row; `relative`: over the group's share of the factors) and directional attention per factor per half-year (bottom row), per universe."
     tabs = attention_tables(records, horizon)
     us = list(tabs)
-    da = pd.concat([t['directional'].abs().mean() for t in tabs.values()], axis=1).max(1)
+    da = pd.concat([t['directional'].abs().mean() for t in tabs.values()], axis=1).max(axis=1)
     keep = da.nlargest(min(top, len(da))).index
     top_row = {u: t['groups'] / t['group_share'] if relative else t['groups'] * 100 for u, t in tabs.items()}
     gmin, gmax = min(float(g.min().min()) for g in top_row.values()), max(float(g.max().max()) for g in top_row.values())
