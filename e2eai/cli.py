@@ -75,7 +75,8 @@ def cmd_data_info(a):
     factor_file, groups = user_factor_files(data, a.factor_file, a.factor_groups)
     idx = _indexes(a) or {}
     panel = load_panel(data, universes=a.universe, start=a.start, end=a.end, factor_file=factor_file, factor_groups=groups,
-                       financial=financial_file(data, a.financial), benchmarks=idx.get('benchmarks'), market_index=idx.get('market'))
+                       financial=financial_file(data, a.financial), benchmarks=idx.get('benchmarks'),
+                       market_index=idx.get('market'))
     for u in a.universe: print(format_summary(data_summary(panel, u)))
 
 def cmd_make_sample(a):
@@ -104,7 +105,9 @@ def _split_settings(settings: dict, backtest: bool = False) -> tuple[dict, ...]:
     configs = (TrainConfig, E2EAIConfig, LightGBMConfig) + ((BacktestConfig,) if backtest else ())
     names = {c: {f.name for f in dataclasses.fields(c)} for c in configs}
     bad = set(settings) - set().union(*names.values())
-    if bad: raise SystemExit(f"--set: unknown setting(s) {sorted(bad)}; " + ', '.join(f"{c.__name__} has {sorted(n)}" for c, n in names.items()))
+    if bad:
+        fields = ', '.join(f"{c.__name__} has {sorted(n)}" for c, n in names.items())
+        raise SystemExit(f"--set: unknown setting(s) {sorted(bad)}; {fields}")
     for k, v in settings.items(): _check_type(k, v, [c for c in configs if k in names[c]])
     tf, mf = names[TrainConfig], names[E2EAIConfig] | names[LightGBMConfig]
     split = ({k: v for k, v in settings.items() if k in tf}, {k: v for k, v in settings.items() if k in mf})

@@ -116,7 +116,8 @@ def build_model(method: str, n_factors: int, model: dict | None = None) -> nn.Mo
     cfg = E2EAIConfig(**{k: v for k, v in (model or {}).items() if k not in _LIGHTGBM_FIELDS})    # LightGBM's settings are its own
     kind = method_info(method).kind
     if kind == 'e2e': return E2EAI(n_factors, cfg)
-    if method == 'DMFM' or kind == 'stepwise': return E2EAI(n_factors, dataclasses.replace(cfg, factor_selection=False, portfolio=False))
+    if method == 'DMFM' or kind == 'stepwise':                                      # E2EAI without selection and portfolio
+        return E2EAI(n_factors, dataclasses.replace(cfg, factor_selection=False, portfolio=False))
     if method in ('MLP', 'MGAT'): return SignalModel(n_factors, cfg, graph=method == 'MGAT')
     raise ValueError(f"{method} is not a neural method")
 

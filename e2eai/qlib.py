@@ -321,7 +321,8 @@ def load_panel(data_dir, universes=('csi300',), start=None, end=None, factor_fil
                 missing_codes_total=len(set().union(*missing.values())), warmup_days=s0, financial=None if financial is None else str(financial),
                 nan_volume_days=int((np.isfinite(close) & np.isnan(volume)).sum()),
                 member_days_without_close={u: int((m & ~np.isfinite(close)).sum()) for u, m in member.items()},
-                unknown_industry=n_unknown, benchmarks=bench, market_series=market_code or 'equal-weighted', optional_fields=opt, deal_price_days=price_days,
+                unknown_industry=n_unknown, benchmarks=bench, market_series=market_code or 'equal-weighted',
+                optional_fields=opt, deal_price_days=price_days,
                 volume_convention='raw share count (factors use volume / factor)' if volume_is_raw else 'adjusted by factor (Qlib cn_data convention)')
     return Panel(dates=days, codes=codes, factors=factors, factor_names=names, factor_groups=groups, price=price,
                  close=close, tradable=trade, member=member, industry=pd.Index(industry_names).get_indexer(label).astype(np.int64),
@@ -336,7 +337,8 @@ def pick_indexes(d: Path, on_disk: set, universes, benchmarks: dict | None = Non
     universe takes its CSI index (`INDEX_OF`) and the market series is `MARKET`, where the data has them. A universe left
     without one is measured against its equal-weighted members; without a market series the Beta factors read the
     equal-weighted mean return of the stocks that traded, and a warning says so."""
-    given = {**{f'the {u} benchmark': c for u, c in (benchmarks or {}).items()}, **({'the market series': market_index} if market_index else {})}
+    given = {f'the {u} benchmark': c for u, c in (benchmarks or {}).items()}
+    if market_index: given['the market series'] = market_index
     for what, code in given.items():
         if code not in on_disk: raise ValueError(f"{d / 'features' / code}: no such folder for {what} ({code!r})")
     bench = {u: (benchmarks or {}).get(u, INDEX_OF.get(u)) for u in universes}

@@ -119,7 +119,7 @@ def table1_caption(results: pd.DataFrame, net: bool = False) -> str:
     return (f"Out-of-sample, daily: {period}. Ad-hoc: top of 10 exposure groups of the "
             f"horizon-{one('horizon')} signal (bottom where its direction is negative), equally weighted; automatic: the "
             f"model's weights. Rebalanced every {one('rebalance')} trading day(s), traded at the next day's deal price. "
-            f"Trading rules: {one('rules') if 'rules' in results else 'A-share (suspension, limit-up/down) ' + ('on' if results.frictions.all() else 'off')}. "
+            f"Trading rules: {one('rules')}. "
             f"{'Net of' if net else 'Gross of'} a cost of {one('cost')} per unit of buy+sell turnover. Benchmark: {bench}. "
             f"α: annualized mean active return (%); IR: annualized information ratio; MD: maximum drawdown of cumulative "
             f"active return; TT: mean buy+sell turnover per rebalance; n̄: mean holdings. "

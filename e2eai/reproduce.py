@@ -105,15 +105,19 @@ def _papermill(jobs: list[Job], notebook: Path, out: Path, params: dict, per_met
     spec = [dict(method=x.method, seeds=list(x.seeds), **(per_method or {}).get(x.method, {})) for x in jobs]
     t0 = time.time()
     try:
-        pm.execute_notebook(str(notebook), str(nb_out), parameters={**params, 'universe': u, 'fold': j, 'jobs': spec, 'out_dir': str(out / 'records')},
-                            kernel_name=kernel_name, progress_bar=False,   # no `cwd`: papermill's chdir is not thread-safe
-                            extra_arguments=_QUIET_KERNEL)
+        parameters = {**params, 'universe': u, 'fold': j, 'jobs': spec, 'out_dir': str(out / 'records')}
+        pm.execute_notebook(str(notebook), str(nb_out), parameters=parameters, kernel_name=kernel_name,
+                            progress_bar=False, extra_arguments=_QUIET_KERNEL)   # no `cwd`: papermill's chdir is not thread-safe
         error = ''
     except Exception as e:  # a failed run is reported, never fatal to the sweep
         error = f"{getattr(e, 'ename', type(e).__name__)}: {getattr(e, 'evalue', str(e))}".strip()
     seconds = round(time.time() - t0, 1)
-    done = lambda x: _unfinished(x, out / 'records') is None
-    return [_row(x, 'done' if done(x) else 'failed', seconds, '' if done(x) else error or 'no record written', str(nb_out)) for x in jobs]
+    return [_outcome(x, out, error, seconds, str(nb_out)) for x in jobs]
+
+def _outcome(job: Job, out: Path, error: str, seconds: float = 0., notebook: str = '') -> dict:
+    "The row of a job that ran: 'done' when its records load now, else 'failed' with `error`."
+    if _unfinished(job, out / 'records') is None: return _row(job, 'done', seconds, '', notebook)
+    return _row(job, 'failed', seconds, error or 'no record written', notebook)
 
 def notebook_batches(jobs: list[Job], workers: int = 1, per_notebook: int | None = None) -> list[list[Job]]:
     """`jobs` grouped into notebook executions: the jobs of one (universe, fold) share a kernel start and a data load.
@@ -153,8 +157,8 @@ def run_grid(jobs: list[Job], notebook, out, params: dict | None = None, workers
             try: rows += _run_on_ray(batches, notebook, out, params or {}, per_method, cpus_per_run, gpus_per_run, bar)
             finally:
                 if started: ray.shutdown()
-    for r in rows:
-        if r['status'] == 'failed': print(f"FAILED {r['run']}: {r['error']} (see {r['notebook'] or 'its notebook in ' + str(out / 'notebooks')})")
+    for r in (r for r in rows if r['status'] == 'failed'):
+        print(f"FAILED {r['run']}: {r['error']} (see {r['notebook'] or out / 'notebooks'})")
     status = pd.DataFrame(rows).sort_values('run', ignore_index=True)
     _merge_status(out, status)
     return status
@@ -198,7 +202,7 @@ def _remote_batch(notebook_text: str, jobs: list[dict], params: dict, per_method
         tmp = Path(tmp)
         nb = tmp / 'run_one.ipynb'
         nb.write_text(notebook_text)
-        cache = Path(tempfile.gettempdir()) / 'e2eai-cache'                        # shared by the tasks of a node, keyed by the data
+        cache = Path(tempfile.gettempdir()) / 'e2eai-cache'        # shared by the tasks of a node, keyed by the data
         rows = _papermill([Job(**j) for j in jobs], nb, tmp / 'run', {**params, 'cache_dir': str(cache)}, per_method, None)
         buf = io.BytesIO()
         with tarfile.open(fileobj=buf, mode='w:gz') as tar:
@@ -246,8 +250,7 @@ def _run_on_ray(batches: list[list[Job]], notebook: Path, out: Path, params: dic
             except Exception as e:                                                 # lost twice, or the task itself broke
                 error, node = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}", ''
             for job in todo:
-                ok = _unfinished(job, out / 'records') is None
-                rows.append(dict(_row(job, 'done' if ok else 'failed', 0., '' if ok else error or 'no record written', ''), node=node))
+                rows.append(dict(_outcome(job, out, error), node=node))
                 bar.update()
             held.close()
     return rows
@@ -344,7 +347,8 @@ def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke',
     check_settings(out, {**{k: v for k, v in params.items() if k != 'cache_dir'}, 'per_method': method_params(p, methods)})   # before any load
     folds = {}
     for u in p['universes']:                      # prepare each universe once; the runs read the cache
-        data, _ = load_universe(data_dir, u, start, end, cache_dir=out / 'cache', progress=progress, financial=financial, indexes=indexes)
+        data, _ = load_universe(data_dir, u, start, end, cache_dir=out / 'cache', progress=progress, financial=financial,
+                                indexes=indexes)
         folds[u] = pick_folds(universe_folds(data, **({} if test_start is None else dict(test_start=test_start))), p['folds'])
     jobs = make_jobs(p['universes'], folds, methods, p['seeds'], DETERMINISTIC)
     t0 = time.time()
