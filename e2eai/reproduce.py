@@ -98,6 +98,12 @@ def _execute(batch: list[Job], notebook: Path, out: Path, params: dict, per_meth
 
 def _papermill(jobs: list[Job], notebook: Path, out: Path, params: dict, per_method: dict | None, kernel_name: str | None) -> list[dict]:
     """Execute `notebook` once for `jobs` (one universe and fold); a job is 'done' when its records load afterwards."""
+    error, seconds, nb_out = _run_notebook(jobs, notebook, out, params, per_method, kernel_name)
+    return [_outcome(x, out, error, seconds, str(nb_out)) for x in jobs]
+
+def _run_notebook(jobs: list[Job], notebook: Path, out: Path, params: dict, per_method: dict | None,
+                  kernel_name: str | None) -> tuple[str, float, Path]:
+    "Execute `notebook` once for `jobs` into `out`: its error ('' when it ran through), its seconds and the executed copy."
     import papermill as pm
     u, j = jobs[0].universe, int(jobs[0].fold)
     nb_out = out / 'notebooks' / f"{u}__fold{j:02d}__{'-'.join(x.method for x in jobs)}.ipynb"
@@ -111,8 +117,7 @@ def _papermill(jobs: list[Job], notebook: Path, out: Path, params: dict, per_met
         error = ''
     except Exception as e:  # a failed run is reported, never fatal to the sweep
         error = f"{getattr(e, 'ename', type(e).__name__)}: {getattr(e, 'evalue', str(e))}".strip()
-    seconds = round(time.time() - t0, 1)
-    return [_outcome(x, out, error, seconds, str(nb_out)) for x in jobs]
+    return error, round(time.time() - t0, 1), nb_out
 
 def _outcome(job: Job, out: Path, error: str, seconds: float = 0., notebook: str = '') -> dict:
     "The row of a job that ran: 'done' when its records load now, else 'failed' with `error`."
@@ -203,12 +208,13 @@ def _remote_batch(notebook_text: str, jobs: list[dict], params: dict, per_method
         nb = tmp / 'run_one.ipynb'
         nb.write_text(notebook_text)
         cache = Path(tempfile.gettempdir()) / 'e2eai-cache'        # shared by the tasks of a node, keyed by the data
-        rows = _papermill([Job(**j) for j in jobs], nb, tmp / 'run', {**params, 'cache_dir': str(cache)}, per_method, None)
+        error, seconds, nb_out = _run_notebook([Job(**j) for j in jobs], nb, tmp / 'run', {**params, 'cache_dir': str(cache)},
+                                               per_method, None)              # the driver checks the records it writes
         buf = io.BytesIO()
         with tarfile.open(fileobj=buf, mode='w:gz') as tar:
             for part in ('records', 'notebooks'):
                 if (tmp / 'run' / part).exists(): tar.add(tmp / 'run' / part, arcname=part)
-    return dict(archive=buf.getvalue(), error=next((r['error'] for r in rows if r['error']), ''),
+    return dict(archive=buf.getvalue(), error=error, seconds=seconds, notebook=nb_out.name,
                 node=ray.get_runtime_context().get_node_id())
 
 def _unpack(archive: bytes, out: Path):
@@ -246,11 +252,12 @@ def _run_on_ray(batches: list[list[Job]], notebook: Path, out: Path, params: dic
             try:
                 got = ray.get(ref)
                 _unpack(got['archive'], out)
-                error, node = got['error'], got['node']
+                error, seconds, node = got['error'], got['seconds'], got['node']
+                nb_out = str(out / 'notebooks' / got['notebook'])
             except Exception as e:                                                 # lost twice, or the task itself broke
-                error, node = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}", ''
+                error, seconds, node, nb_out = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}", 0., '', ''
             for job in todo:
-                rows.append(dict(_outcome(job, out, error), node=node))
+                rows.append(dict(_outcome(job, out, error, seconds, nb_out), node=node))
                 bar.update()
             held.close()
     return rows
