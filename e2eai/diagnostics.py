@@ -15,8 +15,8 @@ from .core import Panel
 from .backtest import Market, market, compact, exposure_groups, record_signal, horizon_index
 
 # %% auto #0
-__all__ = ['ic_series', 'ic_summary', 'group_returns', 'record_diagnostics', 'alphalens_factor_data', 'tear_sheet', 'save_figure',
-           'record_tear_sheet']
+__all__ = ['ic_series', 'ic_summary', 'ic_table', 'group_returns', 'record_diagnostics', 'alphalens_factor_data', 'tear_sheet',
+           'save_figure', 'record_tear_sheet']
 
 # %% ../nbs/21_diagnostics.ipynb #9d8a26f8
 def _on_horizons(signal: np.ndarray, m: Market, horizons=None) -> tuple[np.ndarray, np.ndarray, list]:
@@ -43,7 +43,10 @@ def ic_series(signal: np.ndarray, m: Market, horizons=None) -> pd.DataFrame:
 
 def ic_summary(signal: np.ndarray, m: Market, horizons=None) -> pd.DataFrame:
     "Per horizon: mean IC, ICIR, mean Rank IC, Rank ICIR and the number of days with an IC."
-    s = ic_series(signal, m, horizons)
+    return ic_table(ic_series(signal, m, horizons))
+
+def ic_table(s: pd.DataFrame) -> pd.DataFrame:
+    "`ic_summary` of daily ICs already made by `ic_series` (columns (metric, horizon)): one row per horizon."
     (ic, icir, n), (ric, ricir, _) = _mean_ir(s['IC']), _mean_ir(s['Rank IC'])
     return pd.DataFrame({'IC': ic, 'ICIR': icir, 'Rank IC': ric, 'Rank ICIR': ricir, 'days': n},
                         index=pd.Index(s['IC'].columns, name='horizon'))

@@ -13,13 +13,13 @@ from matplotlib.colors import Normalize
 from .core import Panel, ADHOC, AUTO, METHOD_TABLE, ROWS, Row
 from .records import concat_records
 from .backtest import BacktestConfig, market, backtest_signal, backtest_weights, record_array, record_signal, horizon_index
-from .diagnostics import ic_summary, group_returns, save_figure
+from .diagnostics import ic_series, ic_table, group_returns, save_figure
 
 # %% auto #0
-__all__ = ['UNIVERSE_ORDER', 'METRICS', 'HEADER', 'LATEX_HEADER', 'DIGITS', 'HIGHER_BETTER', 'portfolios', 'universe_label',
-           'oos_records', 'evaluate_record', 'evaluate_records', 'table1_stats', 'table1', 'table1_caption',
-           'markdown_table', 'save_table1', 'attention_tables', 'fig2_attention', 'monotonicity_tables',
-           'fig3_monotonicity']
+__all__ = ['UNIVERSE_ORDER', 'DAILY', 'METRICS', 'HEADER', 'LATEX_HEADER', 'DIGITS', 'HIGHER_BETTER', 'portfolios',
+           'universe_label', 'oos_records', 'evaluate_record', 'evaluate_records', 'table1_stats', 'table1',
+           'table1_caption', 'markdown_table', 'save_table1', 'attention_tables', 'fig2_attention',
+           'monotonicity_tables', 'fig3_monotonicity']
 
 # %% ../nbs/22_report.ipynb #1dbed118
 UNIVERSE_ORDER = ('csi1000', 'csi500', 'csi300')
@@ -45,25 +45,44 @@ def oos_records(records: list) -> list:
     for r in records: groups.setdefault((r.config['universe'], r.config['method'], r.config['seed']), []).append(r)
     return [g[0] if len(g) == 1 else concat_records(g) for g in groups.values()]
 
-def evaluate_record(record, panel: Panel | dict, cfg: BacktestConfig = BacktestConfig()) -> pd.DataFrame:
-    "Table 1 metrics (gross and net), IC, counts and settings of every portfolio of one (out-of-sample) record."
+DAILY = ('active', 'active_net', 'rank_ic')
+
+def _backtest(record, m, output: str, construction: str, cfg: BacktestConfig):
+    "One portfolio of a record: its `Backtest` and, for a signal (ad-hoc), the daily IC and Rank IC at `cfg.horizon` (else None)."
+    if construction == AUTO:
+        return backtest_weights(m, record_array(record, m, output, cfg.horizon), cfg), None
+    s = record_signal(record, m, output, cfg.horizon)                                  # [T, N] the directed signal
+    return backtest_signal(m, s, 1., cfg), ic_series(s, m, [cfg.horizon])
+
+def evaluate_record(record, panel: Panel | dict, cfg: BacktestConfig = BacktestConfig(), daily: bool = False):
+    """Table 1 metrics (gross and net), IC, counts and settings of every portfolio of one (out-of-sample) record.
+    With `daily`, also its daily series for `e2eai.significance`: a long frame with columns date, universe, method,
+    construction, seed and `DAILY` (active return gross and net of costs; Rank IC at `cfg.horizon`, NaN for weights)."""
     u = record.config['universe']
     m = market(panel, u, record.dates[0], record.dates[-1])
-    rows = []
+    rows, series = [], []
     for name, output, construction in portfolios(record):
-        if construction == AUTO: bt, ic = backtest_weights(m, record_array(record, m, output, cfg.horizon), cfg), {}
-        else:
-            s = record_signal(record, m, output, cfg.horizon)                          # [T, N] the directed signal
-            bt = backtest_signal(m, s, 1., cfg)
-            ic = ic_summary(s, m, [cfg.horizon]).loc[cfg.horizon, ['IC', 'ICIR', 'Rank IC', 'Rank ICIR']].to_dict()
-        rows.append(dict(universe=u, method=name, construction=construction, seed=record.config['seed'], **bt.metrics, **ic,
-                         **bt.counts, benchmark=bt.benchmark, start=bt.daily.index[0].date(), end=bt.daily.index[-1].date(),
-                         horizon=cfg.horizon, rebalance=cfg.rebalance, frictions=cfg.frictions, rules=cfg.rules(), cost=cfg.cost))
-    return pd.DataFrame(rows)
+        bt, ics = _backtest(record, m, output, construction, cfg)
+        ic = {} if ics is None else ic_table(ics).loc[cfg.horizon, ['IC', 'ICIR', 'Rank IC', 'Rank ICIR']].to_dict()
+        key = dict(universe=u, method=name, construction=construction, seed=record.config['seed'])
+        rows.append(dict(**key, **bt.metrics, **ic, **bt.counts, benchmark=bt.benchmark,
+                         start=bt.daily.index[0].date(), end=bt.daily.index[-1].date(),
+                         horizon=cfg.horizon, rebalance=cfg.rebalance, frictions=cfg.frictions, rules=cfg.rules(),
+                         cost=cfg.cost))
+        if daily:
+            ric = pd.Series(np.nan, bt.daily.index) if ics is None else ics[('Rank IC', cfg.horizon)]
+            d = bt.daily[['active', 'active_net']].join(ric.rename('rank_ic'), how='outer')
+            series.append(d.reset_index().assign(**key))
+    out = pd.DataFrame(rows)
+    if not daily: return out
+    return out, pd.concat(series, ignore_index=True)[['date', *key, *DAILY]]
 
-def evaluate_records(records: list, panel: Panel | dict, cfg: BacktestConfig = BacktestConfig()) -> pd.DataFrame:
-    "`evaluate_record` over the out-of-sample records of all (universe, method, seed) in `records`."
-    return pd.concat([evaluate_record(r, panel, cfg) for r in oos_records(records)], ignore_index=True)
+def evaluate_records(records: list, panel: Panel | dict, cfg: BacktestConfig = BacktestConfig(), daily: bool = False):
+    """`evaluate_record` over the out-of-sample records of all (universe, method, seed) in `records`: the results
+    frame, and with `daily` also the daily series of every portfolio (`evaluate_record`)."""
+    outs = [evaluate_record(r, panel, cfg, daily) for r in oos_records(records)]
+    if not daily: return pd.concat(outs, ignore_index=True)
+    return tuple(pd.concat(parts, ignore_index=True) for parts in zip(*outs))
 
 # %% ../nbs/22_report.ipynb #82dcb3da
 METRICS = ('alpha', 'IR', 'MD', 'TT', 'n')
@@ -88,23 +107,27 @@ def table1_stats(results: pd.DataFrame, net: bool = False) -> pd.DataFrame:
         st.loc[sel, 'rank'] = st[sel].groupby(['construction', 'universe'])['mean'].rank(method='min', ascending=not hi)
     return st
 
-def _cell(mean, std, seeds, rank, digits, fmt) -> str:
+def _cell(mean, std, seeds, rank, digits, fmt, mark=False) -> str:
     if not np.isfinite(mean): return '–'
     s = f"{mean:.{digits}f}" + (f" ± {std:.{digits}f}" if seeds > 1 else '')
     if fmt == 'latex': s = s.replace('±', r'$\pm$')
+    if mark: s += r'$^\dagger$' if fmt == 'latex' else '†'
     if rank == 1: return {'md': f'**{s}**', 'latex': rf'\textbf{{{s}}}'}.get(fmt, s)
     if rank == 2: return {'md': f'<u>{s}</u>', 'latex': rf'\underline{{{s}}}'}.get(fmt, s)
     return s
 
-def table1(results: pd.DataFrame, net: bool = False, fmt: str = 'md') -> pd.DataFrame:
-    "Table 1 in the paper's layout: rows (construction, method), columns (universe, metric); cells formatted for `fmt` ('md', 'latex', 'plain')."
+def table1(results: pd.DataFrame, net: bool = False, fmt: str = 'md', marks: set = frozenset()) -> pd.DataFrame:
+    """Table 1 in the paper's layout: rows (construction, method), columns (universe, metric); cells formatted for `fmt`
+    ('md', 'latex', 'plain'); the α of each (construction, method, universe) in `marks` gets a † (`e2eai.significance`)."""
     st = table1_stats(results, net)
     us = _order(st.universe, UNIVERSE_ORDER)
     rows = [(c, mth) for c in (ADHOC, AUTO) for mth in _order(st.method[st.construction == c], ROWS)]
     cols = pd.MultiIndex.from_tuples([(universe_label(u), HEADER[mt]) for u in us for mt in METRICS])
     out = pd.DataFrame('–', index=pd.MultiIndex.from_tuples(rows, names=['construction', 'method']), columns=cols)
     for r in st.itertuples():
-        out.loc[(r.construction, r.method), (universe_label(r.universe), HEADER[r.metric])] = _cell(r.mean, r.std, r.seeds, r.rank, DIGITS[r.metric], fmt)
+        mark = r.metric == 'alpha' and (r.construction, r.method, r.universe) in marks
+        cell = _cell(r.mean, r.std, r.seeds, r.rank, DIGITS[r.metric], fmt, mark)
+        out.loc[(r.construction, r.method), (universe_label(r.universe), HEADER[r.metric])] = cell
     return out
 
 def table1_caption(results: pd.DataFrame, net: bool = False) -> str:
@@ -157,14 +180,23 @@ def _latex(t: pd.DataFrame, caption: str) -> str:
     lines += [r'\hline', r'\end{tabular}}', r'\end{table*}']
     return '\n'.join(lines) + '\n'
 
-def save_table1(results: pd.DataFrame, folder='figures', name: str = 'table1', net: bool = False) -> list[Path]:
-    "Write Table 1 as `<name>.md`, `<name>.csv` (tidy numbers) and `<name>.tex` into `folder`; returns the paths."
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    cap = table1_caption(results, net)
+def _latex_text(s: str) -> str:
+    "A caption's plain text for LaTeX."
+    for a, b in (('%', r'\%'), ('α', r'$\alpha$'), ('n̄', r'$\bar{n}$'), ('±', r'$\pm$'), ('†', r'$^\dagger$')):
+        s = s.replace(a, b)
+    return s
+
+def save_table1(results: pd.DataFrame, folder='figures', name: str = 'table1', net: bool = False,
+                marks: set = frozenset(), note: str = '') -> list[Path]:
+    """Write Table 1 as `<name>.md`, `<name>.csv` (tidy numbers) and `<name>.tex` into `folder`; returns the paths.
+    `marks` and `note`: the α cells marked † and the caption's sentence for them (`e2eai.significance`)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    cap = table1_caption(results, net) + (f" {note}" if note else '')
     paths = [folder / f'{name}.md', folder / f'{name}.csv', folder / f'{name}.tex']
-    paths[0].write_text(_markdown(table1(results, net, 'md'), cap))
+    paths[0].write_text(_markdown(table1(results, net, 'md', marks), cap))
     table1_stats(results, net).to_csv(paths[1], index=False)
-    paths[2].write_text(_latex(table1(results, net, 'latex'), cap.replace('%', r'\%').replace('α', r'$\alpha$').replace('n̄', r'$\bar{n}$').replace('±', r'$\pm$')))
+    paths[2].write_text(_latex(table1(results, net, 'latex', marks), _latex_text(cap)))
     return paths
 
 # %% ../nbs/22_report.ipynb #448eba33
