@@ -12,7 +12,7 @@ from torch import nn
 from .core import HORIZONS, METHODS, method_info
 from .batch import UniverseData, iterate_batches
 from .folds import Fold
-from .selection import StockContextEncoder
+from .context import StockContextEncoder
 from .neutralize import RelationalNeutralization
 from .deep_factors import DeepFactorHeads
 from .portfolio import PortfolioAttention

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import torch
 from torch import nn, Tensor
 from .core import HORIZONS, check_option, check_shapes
-from .selection import GATE_MODES, SELECTION_SCALES, FactorSelection, StockContextEncoder
+from .attention import GATE_MODES
+from .selection import SELECTION_SCALES, FactorSelection
+from .context import StockContextEncoder
 from .neutralize import RelationalNeutralization
 from .deep_factors import DIRECTION_SOURCES, DeepFactorHeads, DirectionalBuffer, DirectionalAttention
 from .portfolio import PortfolioAttention

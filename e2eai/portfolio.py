@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from .selection import GATE_MODES, attention_gate, masked_softmax
+from .attention import GATE_MODES, attention_gate, masked_softmax
 from .core import check_option, check_shapes
 
 # %% auto #0
