@@ -137,10 +137,10 @@ def _check_type(key: str, value, configs):
                                     f"{want.__name__} (default {default!r})")
 
 def cmd_train(a):
-    from e2eai.experiment import train_run
+    from e2eai.experiment import run_one
     train, model = _split_settings(_kv(a.set))
     train = {'epochs': a.epochs, **train}
-    rec = train_run(_data_dir(a.data), a.universe, a.method, a.fold, a.seed, out_dir=Path(a.out) / 'records', start=a.start, end=a.end,
+    rec = run_one(_data_dir(a.data), a.universe, a.method, a.fold, a.seed, out_dir=Path(a.out) / 'records', start=a.start, end=a.end,
                     factor_file=a.factor_file, factor_groups=a.factor_groups, device=a.device, cache_dir=Path(a.out) / 'cache',
                     train=train, model=model, financial=a.financial, indexes=_indexes(a),
                     folds=dict(test_start=a.test_start) if a.test_start else None)

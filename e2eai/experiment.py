@@ -16,8 +16,8 @@ from .methods import run_fold
 from .records import RunRecord, run_name
 
 # %% auto #0
-__all__ = ['FINANCIAL', 'CACHE_VERSION', 'from_checkout', 'user_factor_files', 'financial_file', 'market_panel',
-           'data_fingerprint', 'load_universe', 'load_market', 'universe_folds', 'train_run']
+__all__ = ['FINANCIAL', 'CACHE_VERSION', 'from_checkout', 'user_factor_files', 'financial_file', 'without_factors',
+           'data_fingerprint', 'load_universe', 'load_market', 'universe_folds', 'run_one']
 
 # %% ../nbs/32_experiment.ipynb #ef4d1ec3
 def from_checkout(path) -> Path | None:
@@ -49,7 +49,7 @@ def financial_file(data_dir, financial=None) -> Path | None:
         raise FileNotFoundError(f"financial: {path} does not exist ({hint})")
     return path.resolve()
 
-def market_panel(panel: Panel, universe: str) -> Panel:
+def without_factors(panel: Panel, universe: str) -> Panel:
     "The universe's panel without its factor cube: what evaluation reads."
     p = panel.universe(universe)
     return Panel(**{**p.__dict__, 'factors': np.empty((*p.price.shape, 0), 'float32'), 'factor_names': [], 'factor_groups': []})
@@ -147,7 +147,7 @@ def load_universe(data_dir, universe: str, start=None, end=None, factor_file=Non
     panel = load_panel(data_dir, universes=(universe,), start=start, end=end, factor_file=factor_file, factor_groups=factor_groups,
                        progress=progress, financial=financial, benchmarks=(indexes or {}).get('benchmarks'),
                        market_index=(indexes or {}).get('market'))
-    data, market = prepare(panel, universe, device=device), market_panel(panel, universe)
+    data, market = prepare(panel, universe, device=device), without_factors(panel, universe)
     if path is not None:
         _save(path, dict(data=data, market=market, key=key))
         _save(_market_path(path), dict(market=market, key=key))       # what evaluation reads, without the training tensors
@@ -175,10 +175,10 @@ def universe_folds(data: UniverseData, **kwargs) -> list[Fold]:
     return make_folds(data.dates, member=data.mask.cpu().numpy(), **kwargs)
 
 # %% ../nbs/32_experiment.ipynb #cb3c530e
-def train_run(data_dir, universe: str, method: str, fold: int, seed: int = 0, out_dir='runs/records', start=None, end=None,
-              factor_file=None, factor_groups=None, device='auto', cache_dir=None, train: dict | None = None,
-              model: dict | None = None, folds: dict | None = None, progress: bool = True, data: UniverseData | None = None,
-              save: bool = True, financial=None, indexes: dict | None = None) -> RunRecord:
+def run_one(data_dir, universe: str, method: str, fold: int, seed: int = 0, out_dir='runs/records', start=None, end=None,
+            factor_file=None, factor_groups=None, device='auto', cache_dir=None, train: dict | None = None,
+            model: dict | None = None, folds: dict | None = None, progress: bool = True, data: UniverseData | None = None,
+            save: bool = True, financial=None, indexes: dict | None = None) -> RunRecord:
     """Train `method` on fold `fold` of `universe` in `data_dir` and save its run record under `out_dir`; returns the record.
     `data`: the universe already loaded (`load_universe`), so a caller that has it does not load it twice; `save=False`:
     the caller saves the record itself (once, after adding its metrics)."""

@@ -33,13 +33,13 @@ class SignalModel(nn.Module):
         cfg = cfg or E2EAIConfig()
         self.cfg, self.graph = cfg, graph
         self.encoder = StockContextEncoder(n_factors, cfg.context_hidden, cfg.context_dim, cfg.negative_slope, cfg.dropout, cfg.bn_running_stats)
-        self.gat = RelationalNeutralization(cfg.context_dim, 'industry', heads=cfg.heads, impl=cfg.gat_impl) if graph else None
+        self.gat = RelationalNeutralization(cfg.context_dim, 'universe', heads=cfg.heads, impl=cfg.gat_impl) if graph else None
         self.decoder = DeepFactorHeads(cfg.context_dim, len(cfg.horizons), cfg.negative_slope, parts=2 if graph else 1)
 
     def forward(self, batch) -> ModelOutput:
         mask = batch.mask
         c = self.encoder(torch.where(mask[..., None], batch.x, 0.), mask)
-        parts = [c, self.gat.gat(c, torch.zeros_like(batch.industry), mask)] if self.graph else [c]
+        parts = [c, self.gat.gat(c, batch.industry, mask)] if self.graph else [c]     # MGAT: GAT over all the day's members
         return ModelOutput(deep=self.decoder(parts, mask), context=c)
 
     def loss(self, out, batch) -> dict:

@@ -12,12 +12,13 @@ from .graphs import industry_graph, cross_industry_graph
 from .core import check_option, check_shapes
 
 # %% auto #0
-__all__ = ['IMPLS', 'AUTO_FAST_MIN_N', 'CROSS_MASS_RATIO', 'attend_dense', 'RelationalNeutralization', 'industry_segments',
-           'leaky_softmax_sums', 'attend_industry', 'attend_cross']
+__all__ = ['IMPLS', 'AUTO_FAST_MIN_N', 'RELATIONS', 'CROSS_MASS_RATIO', 'attend_dense', 'RelationalNeutralization',
+           'industry_segments', 'leaky_softmax_sums', 'attend_industry', 'attend_cross']
 
 # %% ../nbs/11_neutralize.ipynb #88e01d05
 IMPLS = ('dense', 'fast', 'auto')
-AUTO_FAST_MIN_N = dict(industry=150, cross=250)  # 'auto': fast path from this many stocks a day (CPU crossover)
+AUTO_FAST_MIN_N = dict(industry=150, cross=250, universe=150)  # 'auto': fast path from this many stocks a day (CPU crossover)
+RELATIONS = ('industry', 'cross', 'universe')   # universe: every member of the day is a neighbour (MGAT's graph, not eq. 4's)
 CROSS_MASS_RATIO = 1e6  # fast cross path: targets whose own industry outweighs their neighbourhood more are redone densely
 
 def attend_dense(h: Tensor, s: Tensor, t: Tensor, adj: Tensor, negative_slope: float) -> Tensor:
@@ -27,10 +28,15 @@ def attend_dense(h: Tensor, s: Tensor, t: Tensor, adj: Tensor, negative_slope: f
     return e.masked_fill(~adj[:, None], float('-inf')).softmax(-1) @ h
 
 class RelationalNeutralization(nn.Module):
-    "C - GAT(C, M_r): the part of the stock context that its neighbours in relation `r` do not explain (eq. 4)."
+    """C - GAT(C, M_r): the part of the stock context that its neighbours in relation `r` do not explain (eq. 4).
+
+        GAT(C, M)_i = b + ||_heads Σ_{j: M_ij} softmax_j(LeakyReLU(a_dst·W c_i + a_src·W c_j)) W c_j
+
+    `relation`: 'industry' (M_I, same industry), 'cross' (M_U, other industries) or 'universe' (every member: the
+    graph of the MGAT baseline). `c: [B, N, D]`, `industry: [B, N]` long, `mask: [B, N]` bool -> `[B, N, D]`."""
     def __init__(self, dim: int, relation: str, heads: int = 4, negative_slope: float = 0.2, impl: str = 'auto'):
         super().__init__()
-        if relation not in ('industry', 'cross'): raise ValueError(f"relation must be 'industry' or 'cross', got {relation!r}")
+        check_option('relation', relation, RELATIONS)
         check_option('impl', impl, IMPLS)
         if dim % heads: raise ValueError(f"dim={dim} is not divisible by heads={heads}: the heads are concatenated back to dim")
         self.dim, self.relation, self.heads, self.negative_slope, self.impl = dim, relation, heads, negative_slope, impl
@@ -46,9 +52,14 @@ class RelationalNeutralization(nn.Module):
         nn.init.xavier_uniform_(self.att_src); nn.init.xavier_uniform_(self.att_dst)
         nn.init.zeros_(self.bias)
 
+    def _industry(self, industry: Tensor) -> Tensor:
+        "The industries the relation sees `[B, N]`: 'universe' puts every stock in one industry, so all members are linked."
+        return torch.zeros_like(industry) if self.relation == 'universe' else industry
+
     def graph(self, industry: Tensor, mask: Tensor) -> Tensor:
         "M_r `[B, N, N]` bool from `e2eai.graphs`."
-        return (industry_graph if self.relation == 'industry' else cross_industry_graph)(industry, mask)
+        graph = cross_industry_graph if self.relation == 'cross' else industry_graph
+        return graph(self._industry(industry), mask)
 
     def scores(self, c: Tensor):
         "`c [B, N, D]` -> `h [B, H, N, D/H]`, target scores `s [B, H, N]`, source scores `t [B, H, N]`."
@@ -58,8 +69,8 @@ class RelationalNeutralization(nn.Module):
 
     def attend_fast(self, h: Tensor, s: Tensor, t: Tensor, industry: Tensor, mask: Tensor) -> Tensor:
         "The same neighbour sum `[B, H, N, D/H]` without any `N x N` tensor: `attend_industry` / `attend_cross`."
-        f = attend_industry if self.relation == 'industry' else attend_cross
-        return f(h, s, t, industry, mask, self.negative_slope)
+        f = attend_cross if self.relation == 'cross' else attend_industry
+        return f(h, s, t, self._industry(industry), mask, self.negative_slope)
 
     def resolve_impl(self, n: int) -> str:
         "`impl`, with 'auto' resolved for `n` stocks a day by the CPU crossover measured in `benchmarks/gat_bench.py`."
