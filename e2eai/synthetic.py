@@ -19,7 +19,8 @@ __all__ = ['INDUSTRIES', 'FINANCIALS', 'FACTORS', 'NOISE_FACTORS', 'PLANTED_WEIG
            'write_synthetic_market', 'make_sample']
 
 # %% ../nbs/03_synthetic.ipynb #9c43a881
-# industry -> (sign of the growth effect, market beta, idiosyncratic volatility multiplier, typical B/P, share of stocks)
+# industry -> (sign of the growth effect, market beta, idiosyncratic volatility multiplier, typical B/P,
+#              share of stocks)
 INDUSTRIES = {
     '银行':     (-1, 0.8, 0.6, 1.20, 0.06),
     '证券':     (-1, 1.3, 1.2, 0.55, 0.08),
@@ -57,14 +58,16 @@ def _zscore(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.clip(d / np.where(sd > 0, sd, 1.), -3, 3)
 
 def planted_signal(x: np.ndarray, factor_names, industry, mask: np.ndarray) -> np.ndarray:
-    "The known-good combination `g [..., N]` of the user factors `x [..., N, M]`; `industry [N]` names; NaN off `mask [..., N]`."
+    "The known-good combination `g: [..., N]` of user factors `x: [..., N, M]`, `industry: [N]` names; NaN off `mask`."
     names = list(factor_names)
     need = ('bp', 'ep', 'sales_growth', 'profit_growth', 'roe', 'log_mcap')
     missing = [n for n in need if n not in names]
-    if missing: raise KeyError(f"planted_signal needs the user factors {missing}; the factors given are {names}")
+    if missing:
+        raise KeyError(f"planted_signal needs the user factors {missing}; the factors given are {names}")
     industry = np.asarray(industry)
     unknown = sorted(set(industry.tolist()) - set(INDUSTRIES))
-    if unknown: raise KeyError(f"planted_signal: industries {unknown} are not synthetic industries {list(INDUSTRIES)}")
+    if unknown:
+        raise KeyError(f"planted_signal: industries {unknown} are not synthetic industries {list(INDUSTRIES)}")
     z = {n: _zscore(x[..., names.index(n)], mask) for n in need}
     sign = np.array([INDUSTRIES[i][0] for i in industry], dtype=float)
     w = PLANTED_WEIGHTS
@@ -157,29 +160,163 @@ def _spells(rng, starts, mean_short=2, mean_long=20, p_long=.25):
     "[T, N] bool: spells that begin where `starts`, mostly short, some long."
     T, N = starts.shape
     st, si = np.nonzero(starts)
-    length = np.where(rng.random(len(st)) < p_long, rng.geometric(1 / mean_long, len(st)), rng.geometric(1 / mean_short, len(st)))
+    n = len(st)
+    length = np.where(rng.random(n) < p_long, rng.geometric(1 / mean_long, n), rng.geometric(1 / mean_short, n))
     d = np.zeros((T + 1, N), int)
     np.add.at(d, (st, si), 1); np.add.at(d, (np.minimum(st + length, T), si), -1)
     return np.cumsum(d, 0)[:T] > 0
 
-PIT_FIELDS = ('epsTTM', 'totalShare', 'liqaShare', 'roeAvg', 'npMargin', 'CFOToOR', 'liabilityToAsset', 'YOYNI', 'YOYEPSBasic', 'YOYEquity')
+PIT_FIELDS = ('epsTTM', 'totalShare', 'liqaShare', 'roeAvg', 'npMargin', 'CFOToOR', 'liabilityToAsset',
+              'YOYNI', 'YOYEPSBasic', 'YOYEquity')
 
 def _last_quarter(days: np.ndarray) -> np.ndarray:
     "The quarter `YYYYQQ` that ended most recently strictly before each of `days` (datetime64[D])."
-    q = days.astype('datetime64[M]').astype(np.int64) // 3 - 1             # quarters since 1970 Q1, the one before the day's
+    q = days.astype('datetime64[M]').astype(np.int64) // 3 - 1      # quarters since 1970 Q1, the one before the day's
     return (1970 + q // 4) * 100 + q % 4 + 1
 
 def _reports(dates, codes, pub, fund, ep, shares, raw_close) -> pd.DataFrame:
-    "One row per report published (`pub [T, N]`), by code and day: what the stock's `fund`, `ep` `[T, N]` say that day, as PIT fields."
+    "One row per report published (`pub: [T, N]`), by code and day: that day's `fund`, `ep: [T, N]` as PIT fields."
     n, t = np.nonzero(pub.T)
     f = {k: v[t, n] for k, v in fund.items()}
     period = _last_quarter(dates[t])
-    margin = f['roe'] * (1 - f['debt_to_assets']) / f['asset_turnover']      # DuPont: ROE = margin x turnover x assets / equity
-    return pd.DataFrame({'code': codes[n], 'day': t, 'date': dates[t].astype('datetime64[ns]'), 'period': period.astype(np.int64),
-                         'epsTTM': ep[t, n] * raw_close[t, n], 'totalShare': np.round(shares[t, n]),
-                         'liqaShare': np.round(shares[t, n] * f['float_ratio']), 'roeAvg': f['roe'] * (period % 100) / 4,
-                         'npMargin': margin, 'CFOToOR': margin * (1 + f['capex_growth']), 'liabilityToAsset': f['debt_to_assets'],
-                         'YOYNI': f['profit_growth'], 'YOYEPSBasic': f['profit_growth'], 'YOYEquity': .6 * f['roe']})
+    # DuPont: ROE = margin x turnover x assets / equity
+    margin = f['roe'] * (1 - f['debt_to_assets']) / f['asset_turnover']
+    return pd.DataFrame({
+        'code': codes[n], 'day': t, 'date': dates[t].astype('datetime64[ns]'), 'period': period.astype(np.int64),
+        'epsTTM': ep[t, n] * raw_close[t, n], 'totalShare': np.round(shares[t, n]),
+        'liqaShare': np.round(shares[t, n] * f['float_ratio']), 'roeAvg': f['roe'] * (period % 100) / 4,
+        'npMargin': margin, 'CFOToOR': margin * (1 + f['capex_growth']), 'liabilityToAsset': f['debt_to_assets'],
+        'YOYNI': f['profit_growth'], 'YOYEPSBasic': f['profit_growth'], 'YOYEquity': .6 * f['roe']})
+
+# %% ../nbs/03_synthetic.ipynb #a2c4e6f8
+def _stocks(c: SyntheticConfig, rng):
+    "The simulated stocks, sorted by code: `codes, first, last, industry: [N]` (`first`, `last`: day indices)."
+    T, N = c.n_days, c.n_stocks
+    n_new, n_del = round(c.listing_frac * N), round(c.delisting_frac * N)
+    codes = _codes(rng, N - n_new, n_new)
+    first = np.zeros(N, int)
+    first[N - n_new:] = rng.integers(20, int(.8 * T), n_new)
+    last = np.full(N, T - 1)
+    gone = rng.choice(N - n_new, n_del, replace=False)
+    last[gone] = rng.integers(int(.3 * T), int(.95 * T), n_del)
+    ind_id = rng.choice(len(INDUSTRIES), N, p=[v[-1] for v in INDUSTRIES.values()])
+    order = np.argsort(codes)
+    return codes[order], first[order], last[order], np.array(list(INDUSTRIES))[ind_id[order]]
+
+def _corporate_actions(rng, dates, listed, suspended, first):
+    "Adjustment `factor: [T, N]` and shares outstanding `shares: [T, N]` from the dividends and bonus shares."
+    T, N = listed.shape
+    months = dates.astype('datetime64[M]').astype(int) % 12 + 1
+    years = dates.astype('datetime64[Y]')
+    dividend, bonus = np.ones((T, N)), np.ones((T, N))
+    for y in np.unique(years):
+        season = np.flatnonzero((years == y) & ((months == 6) | (months == 7)))
+        if len(season) == 0: continue
+        day = rng.choice(season, N)
+        y_div = np.where(rng.random(N) < .6, 1 / (1 - rng.uniform(.005, .04, N)), 1.)
+        y_bonus = np.where(rng.random(N) < .08, rng.choice([1.3, 1.5, 2.], N), 1.)
+        ok = np.flatnonzero(listed[day, np.arange(N)] & ~suspended[day, np.arange(N)] & (day > first))
+        dividend[day[ok], ok] = y_div[ok]
+        bonus[day[ok], ok] = y_bonus[ok]
+    factor = np.where(first == 0, np.exp(rng.exponential(1., N)), 1.) * np.cumprod(dividend * bonus, 0)
+    shares = np.exp(rng.normal(np.log(6e8), .9, N)) * np.cumprod(bonus, 0)
+    return factor, shares
+
+# %% ../nbs/03_synthetic.ipynb #b2d4f6a8
+def _fundamentals(c: SyntheticConfig, rng, first):
+    "Each day's report `period, report_day: [T, N]`, fundamentals `fund: {name: [T, N]}`, book `log_book: [T, N]`."
+    T, N = c.n_days, c.n_stocks
+    tt = np.arange(T)[:, None]
+    off = rng.integers(0, c.report_every, N)                                # each stock's own offset
+    period = (tt + c.report_every - off) // c.report_every                  # [T, N] report period of the day
+    report_day = np.maximum(tt - (tt - off) % c.report_every, first)       # [T, N] the day that period began
+    P = period.max() + 1
+    lat = {k: _ar1(rng, (P, N), c.report_persistence) for k in
+           ('roe', 'sales_growth', 'profit_growth', 'capex_growth', 'debt_to_assets', 'asset_turnover')}
+    fund = dict(roe=.09 + .07 * lat['roe'], sales_growth=.12 + .25 * lat['sales_growth'],
+                profit_growth=.10 + .40 * lat['profit_growth'], capex_growth=.05 + .50 * lat['capex_growth'],
+                debt_to_assets=np.clip(.5 + .15 * lat['debt_to_assets'], .03, .97),
+                asset_turnover=np.exp(np.log(.6) + .4 * lat['asset_turnover']),
+                float_ratio=np.clip(.6 + .2 * _ar1(rng, (P, N), .97), .1, 1.))
+    log_book = np.cumsum(.6 * fund['roe'] / 4, 0)                          # retained earnings grow the book
+    at = lambda a: np.take_along_axis(a, period, 0)                        # [P, N] -> [T, N]
+    return period, report_day, {k: _sig(at(v)) for k, v in fund.items()}, at(log_book)
+
+# %% ../nbs/03_synthetic.ipynb #c2e4a6b8
+def _return_drivers(c: SyntheticConfig, rng, industry, shares0):
+    "What moves prices: `mkt: [T]`, `ind_ret, eps: [T, N]`, and per stock `beta, vol, price0, size0, log_book0: [N]`."
+    T, N = c.n_days, len(industry)
+    ind = np.array([INDUSTRIES[i] for i in industry])                       # [N, 5]
+    ind_id = np.array([list(INDUSTRIES).index(i) for i in industry])
+    mkt = np.exp(np.log(c.market_vol) + .25 * _ar1(rng, (T,), .98)) * _t(rng, T) + .0001   # volatility clusters
+    ind_ret = c.industry_vol * _t(rng, (T, len(INDUSTRIES)))[:, ind_id]
+    beta = ind[:, 1] * np.exp(rng.normal(0, .2, N))
+    price0 = np.exp(rng.normal(np.log(12), .6, N))
+    size0 = np.log(price0 * shares0)
+    vol = c.idio_vol * ind[:, 2] * np.exp(-.15 * (size0 - size0.mean()) / size0.std()   # large stocks move less
+                                          + rng.normal(0, .15, N))
+    eps = vol * _t(rng, (T, N))
+    log_book0 = size0 + np.log(ind[:, 3]) + rng.normal(0, .5, N)
+    return dict(mkt=mkt, ind_ret=ind_ret, eps=eps, beta=beta, vol=vol, price0=price0, size0=size0, log_book0=log_book0)
+
+def _price_path(c: SyntheticConfig, drv: dict, industry, first, listed, suspended,
+                factor, shares, fund, log_book, report_day):
+    "Day by day: the traded `log_close: [T, N]`, user factors at the close `X: [T, N, M]`, next day's `alpha: [T, N]`."
+    T, N = listed.shape
+    names = list(FACTORS)
+    col = {n: j for j, n in enumerate(names)}
+    X = np.full((T, N, len(names)), np.nan)
+    for k, v in fund.items(): X[:, :, col[k]] = v
+    alpha, log_close = np.full((T, N), np.nan), np.full((T, N), np.nan)
+    latent, close, a = np.full(N, np.nan), np.full(N, np.nan), np.zeros(N)
+    lo, hi = np.log(1 - c.limit), np.log(1 + c.limit)
+    mkt, ind_ret, eps, beta = drv['mkt'], drv['ind_ret'], drv['eps'], drv['beta']
+    price0, vol, log_book0 = drv['price0'], drv['vol'], drv['log_book0']
+    drag = .5 * vol ** 2                                        # so idiosyncratic moves add no mean to prices
+    for t in range(T):
+        new = first == t
+        latent = np.where(new, np.log(price0 * factor[t]), latent + beta * mkt[t] + ind_ret[t] + a + eps[t] - drag)
+        close = np.where(new, latent, np.where(suspended[t], close, np.clip(latent, close + lo, close + hi)))
+        log_close[t] = close
+        X[t, :, col['log_mcap']] = np.round(close - np.log(factor[t]) + np.log(shares[t]), 3)
+        bp = np.exp(log_book0 + log_book[t] - X[report_day[t], np.arange(N), col['log_mcap']])
+        X[t, :, col['bp']], X[t, :, col['ep']] = _sig(bp), _sig(fund['roe'][t] * bp)
+        alpha[t] = c.signal * vol * planted_signal(X[t], names, industry, listed[t])
+        a = np.nan_to_num(alpha[t])
+    return log_close, X, alpha
+
+# %% ../nbs/03_synthetic.ipynb #d2f4b6c8
+def _ohlcv(c: SyntheticConfig, rng, drv: dict, log_close, factor, shares, float_ratio, suspended):
+    "From `log_close: [T, N]`: adjusted prices on the raw tick, volume in shares, `{field: [T, N]}` on the whole grid."
+    T, N = log_close.shape
+    vol, size0 = drv['vol'], drv['size0']
+    lo, hi = np.log(1 - c.limit), np.log(1 + c.limit)
+    prev = np.vstack([log_close[:1], log_close[:-1]])
+    prev = np.where(np.isnan(prev), log_close, prev)
+    ret = log_close - prev
+    opn = np.clip(prev + .3 * ret + .3 * vol * rng.standard_normal((T, N)), prev + lo, prev + hi)
+    high = np.minimum(np.maximum(opn, log_close) + np.abs(.5 * vol * rng.standard_normal((T, N))), prev + hi)
+    low = np.maximum(np.minimum(opn, log_close) - np.abs(.5 * vol * rng.standard_normal((T, N))), prev + lo)
+    tick = lambda x: np.maximum(np.round(np.exp(x) / factor, 2), .01) * factor
+    close_px = tick(log_close)
+    high_px, low_px = np.maximum(tick(high), close_px), np.minimum(tick(low), close_px)
+    turnover = np.exp(np.log(.015) - .3 * (size0 - size0.mean()) / size0.std() + .4 * _ar1(rng, (T, N), .9)
+                      + .25 * rng.standard_normal((T, N)) + 6 * np.abs(ret)) * float_ratio
+    volume = np.round(shares * turnover / 100) * 100
+    high_px[suspended] = close_px[suspended]
+    low_px[suspended] = close_px[suspended]
+    volume[suspended] = 0.
+    return dict(close=close_px, high=high_px, low=low_px, volume=volume, factor=factor)
+
+def _written_fields(c: SyntheticConfig, rng, ohlcv: dict, listed, suspended):
+    "The fields as written, `{field: [T, N]}` float32: NaN off the listing span, at a few volumes, on `blank_days`."
+    fields = {k: np.where(listed, v, np.nan).astype('float32') for k, v in ohlcv.items()}
+    trading = np.flatnonzero((listed & ~suspended).ravel())
+    nan_volume = rng.choice(trading, round(c.nan_volume_rate * len(trading)), replace=False)
+    fields['volume'].ravel()[nan_volume] = np.nan
+    blank = rng.choice(trading, c.blank_days, replace=False)
+    for v in fields.values(): v.ravel()[blank] = np.nan
+    return fields
 
 # %% ../nbs/03_synthetic.ipynb #af9d0826
 def _tiers(c: SyntheticConfig, dates, listed, first, log_mcap):
@@ -198,144 +335,83 @@ def _tiers(c: SyntheticConfig, dates, listed, first, log_mcap):
         for u, size, _ in c.tiers:
             cand = np.flatnonzero(eligible & ~taken)
             if len(cand) < size:
-                raise ValueError(f"synthetic market: only {len(cand)} eligible stocks are left for tier {u!r} of {size} "
-                                 f"on {dates[s]}; raise n_stocks (now {N}) or shrink the tiers {c.tiers}")
-            rank = np.empty(len(cand)); rank[np.argsort(-score[cand], kind='stable')] = np.arange(len(cand))
+                raise ValueError(f"synthetic market: only {len(cand)} eligible stocks are left for tier {u!r} "
+                                 f"of {size} on {dates[s]}; raise n_stocks (now {N}) or shrink the tiers {c.tiers}")
+            rank = np.empty(len(cand))
+            rank[np.argsort(-score[cand], kind='stable')] = np.arange(len(cand))
             rank = np.where(prev[u][cand], rank / c.buffer, rank)
             chosen = np.zeros(N, bool); chosen[cand[np.argsort(rank, kind='stable')[:size]]] = True
             member[u][s:e] = chosen & listed[s:e]
             prev[u] = chosen; taken |= chosen
     return member
 
+# %% ../nbs/03_synthetic.ipynb #e2a4c6d8
+def _indices(c: SyntheticConfig, rng, member, listed, float_cap, close, volume):
+    "Each tier's index `{code: {field: [T]}}` float32, weighted by the `float_cap: [T, N]` of the day before."
+    T, N = listed.shape
+    day_ret = np.vstack([np.zeros((1, N)), np.nan_to_num(close[1:] / close[:-1] - 1)])
+    index = {}
+    for (u, _, code), base in zip(c.tiers, (2500., 4000., 4500.)):
+        wt = np.vstack([np.zeros((1, N)), np.where(member[u][1:] & listed[:-1], float_cap[:-1], 0.)])
+        level = base * np.cumprod(1 + (wt * day_ret).sum(1) / np.maximum(wt.sum(1), 1e-12))
+        spread = np.abs(.004 * rng.standard_normal((2, T)))
+        ohlcv = dict(close=level, high=level * np.exp(spread[0]), low=level * np.exp(-spread[1]),
+                     volume=np.where(member[u], np.nan_to_num(volume), 0.).sum(1), factor=np.ones(T))
+        index[code] = {k: v.astype('float32') for k, v in ohlcv.items()}
+    return index
+
+# %% ../nbs/03_synthetic.ipynb #f2b4d6e8
+def _missing(c: SyntheticConfig, rng, period, first, listed, industry):
+    "Where the user factors are missing, `[T, N, M]` bool, from the report `period: [T, N]` and the listing span."
+    T, N = listed.shape
+    tt = np.arange(T)[:, None]
+    names = list(FACTORS)
+    reported = np.array([n != 'log_mcap' for n in names])
+    statement = reported & np.array([n != 'float_ratio' for n in names])
+    growth = np.array([FACTORS[n][0] == 'Growth' for n in names])
+    gap = np.take_along_axis(rng.random((period.max() + 1, N, len(names))) < c.missing_rate, period[:, :, None], 0)
+    gap &= reported
+    gap |= ((first > 0) & (tt < first + 40))[:, :, None] & statement
+    gap |= ((first > 0) & (tt < first + 120))[:, :, None] & growth
+    gap[:, np.isin(industry, FINANCIALS), names.index('asset_turnover')] = True
+    gap |= rng.random(gap.shape) < .002
+    gap |= ~listed[:, :, None]
+    return gap
+
 # %% ../nbs/03_synthetic.ipynb #fa1006d3
 def simulate_market(config: SyntheticConfig | None = None, seed: int = 0) -> SyntheticMarket:
     "Simulate a miniature A-share market with a planted signal in its user factors; deterministic from `seed`."
     c = config or SyntheticConfig()
-    rng = np.random.default_rng(seed)
-    T, N = c.n_days, c.n_stocks
-    dates = pd.bdate_range(c.start, periods=T).values.astype('datetime64[D]')
-    tt = np.arange(T)[:, None]
-    # stocks (sorted by code): listing spans and industries
-    n_new, n_del = round(c.listing_frac * N), round(c.delisting_frac * N)
-    codes = _codes(rng, N - n_new, n_new)
-    first = np.zeros(N, int); first[N - n_new:] = rng.integers(20, int(.8 * T), n_new)
-    last = np.full(N, T - 1); gone = rng.choice(N - n_new, n_del, replace=False)
-    last[gone] = rng.integers(int(.3 * T), int(.95 * T), n_del)
-    ind_names = list(INDUSTRIES)
-    ind_id = rng.choice(len(ind_names), N, p=[v[-1] for v in INDUSTRIES.values()])
-    order = np.argsort(codes)
-    codes, first, last, ind_id = codes[order], first[order], last[order], ind_id[order]
-    industry = np.array(ind_names)[ind_id]
-    ind = np.array([INDUSTRIES[i] for i in industry])                       # [N, 5]
-    listed = (tt >= first) & (tt <= last)
-    suspended = _spells(rng, (rng.random((T, N)) < c.suspension_rate) & listed & (tt > first)) & listed
-    # corporate actions in June/July, never on a suspended day: dividends most years, bonus shares now and then
-    months = dates.astype('datetime64[M]').astype(int) % 12 + 1
-    years = dates.astype('datetime64[Y]')
-    dividend, bonus = np.ones((T, N)), np.ones((T, N))
-    for y in np.unique(years):
-        season = np.flatnonzero((years == y) & ((months == 6) | (months == 7)))
-        if len(season) == 0: continue
-        day = rng.choice(season, N)
-        y_div = np.where(rng.random(N) < .6, 1 / (1 - rng.uniform(.005, .04, N)), 1.)
-        y_bonus = np.where(rng.random(N) < .08, rng.choice([1.3, 1.5, 2.], N), 1.)
-        ok = np.flatnonzero(listed[day, np.arange(N)] & ~suspended[day, np.arange(N)] & (day > first))
-        dividend[day[ok], ok] = y_div[ok]; bonus[day[ok], ok] = y_bonus[ok]
-    factor = np.where(first == 0, np.exp(rng.exponential(1., N)), 1.) * np.cumprod(dividend * bonus, 0)
-    shares = np.exp(rng.normal(np.log(6e8), .9, N)) * np.cumprod(bonus, 0)
-    # fundamentals: each stock reports every `report_every` days at its own offset; AR(1) from report to report
-    off = rng.integers(0, c.report_every, N)
-    period = (tt + c.report_every - off) // c.report_every                  # [T, N] report period of the day
-    report_day = np.maximum(tt - (tt - off) % c.report_every, first)       # [T, N] the day that period began
-    P = period.max() + 1
-    lat = {k: _ar1(rng, (P, N), c.report_persistence) for k in
-           ('roe', 'sales_growth', 'profit_growth', 'capex_growth', 'debt_to_assets', 'asset_turnover')}
-    fund = dict(roe=.09 + .07 * lat['roe'], sales_growth=.12 + .25 * lat['sales_growth'],
-                profit_growth=.10 + .40 * lat['profit_growth'], capex_growth=.05 + .50 * lat['capex_growth'],
-                debt_to_assets=np.clip(.5 + .15 * lat['debt_to_assets'], .03, .97),
-                asset_turnover=np.exp(np.log(.6) + .4 * lat['asset_turnover']),
-                float_ratio=np.clip(.6 + .2 * _ar1(rng, (P, N), .97), .1, 1.))
-    log_book = np.cumsum(.6 * fund['roe'] / 4, 0)                          # retained earnings grow the book
-    at = lambda a: np.take_along_axis(a, period, 0)                        # [P, N] -> [T, N]
-    fund = {k: _sig(at(v)) for k, v in fund.items()}; log_book = at(log_book)
-    # returns: market (volatility clusters), industry, idiosyncratic
-    mkt = np.exp(np.log(c.market_vol) + .25 * _ar1(rng, (T,), .98)) * _t(rng, T) + .0001
-    ind_ret = c.industry_vol * _t(rng, (T, len(ind_names)))[:, ind_id]
-    beta = ind[:, 1] * np.exp(rng.normal(0, .2, N))
-    price0 = np.exp(rng.normal(np.log(12), .6, N))
-    size0 = np.log(price0 * shares[0])
-    vol = c.idio_vol * ind[:, 2] * np.exp(-.15 * (size0 - size0.mean()) / size0.std() + rng.normal(0, .15, N))
-    eps = vol * _t(rng, (T, N))
-    drag = .5 * vol ** 2                                                   # so idiosyncratic moves add no mean to prices
-    log_book0 = size0 + np.log(ind[:, 3]) + rng.normal(0, .5, N)
+    rng = np.random.default_rng(seed)                  # the steps draw from it in turn: their order is part of the seed
+    dates = pd.bdate_range(c.start, periods=c.n_days).values.astype('datetime64[D]')
+    tt = np.arange(c.n_days)[:, None]
+    codes, first, last, industry = _stocks(c, rng)
+    listed = (tt >= first) & (tt <= last)                                   # [T, N]
+    starts = (rng.random(listed.shape) < c.suspension_rate) & listed & (tt > first)
+    suspended = _spells(rng, starts) & listed
+    factor, shares = _corporate_actions(rng, dates, listed, suspended, first)
+    period, report_day, fund, log_book = _fundamentals(c, rng, first)
+    drv = _return_drivers(c, rng, industry, shares[0])
+    log_close, X, alpha = _price_path(c, drv, industry, first, listed, suspended,
+                                      factor, shares, fund, log_book, report_day)
+    px = _ohlcv(c, rng, drv, log_close, factor, shares, fund['float_ratio'], suspended)
+    fields = _written_fields(c, rng, px, listed, suspended)
     names = list(FACTORS)
-    col = {n: j for j, n in enumerate(names)}
-    X = np.full((T, N, len(names)), np.nan)
-    for k, v in fund.items(): X[:, :, col[k]] = v
-    alpha, log_close = np.full((T, N), np.nan), np.full((T, N), np.nan)
-    latent, close, a = np.full(N, np.nan), np.full(N, np.nan), np.zeros(N)
-    lo, hi = np.log(1 - c.limit), np.log(1 + c.limit)
-    for t in range(T):
-        new = first == t
-        latent = np.where(new, np.log(price0 * factor[t]), latent + beta * mkt[t] + ind_ret[t] + a + eps[t] - drag)
-        close = np.where(new, latent, np.where(suspended[t], close, np.clip(latent, close + lo, close + hi)))
-        log_close[t] = close
-        X[t, :, col['log_mcap']] = np.round(close - np.log(factor[t]) + np.log(shares[t]), 3)
-        bp = np.exp(log_book0 + log_book[t] - X[report_day[t], np.arange(N), col['log_mcap']])
-        X[t, :, col['bp']], X[t, :, col['ep']] = _sig(bp), _sig(fund['roe'][t] * bp)
-        alpha[t] = c.signal * vol * planted_signal(X[t], names, industry, listed[t])
-        a = np.nan_to_num(alpha[t])
-    # OHLC on the tick, volume in shares
-    prev = np.vstack([log_close[:1], log_close[:-1]]); prev = np.where(np.isnan(prev), log_close, prev)
-    ret = log_close - prev
-    opn = np.clip(prev + .3 * ret + .3 * vol * rng.standard_normal((T, N)), prev + lo, prev + hi)
-    high = np.minimum(np.maximum(opn, log_close) + np.abs(.5 * vol * rng.standard_normal((T, N))), prev + hi)
-    low = np.maximum(np.minimum(opn, log_close) - np.abs(.5 * vol * rng.standard_normal((T, N))), prev + lo)
-    tick = lambda x: np.maximum(np.round(np.exp(x) / factor, 2), .01) * factor
-    close_px = tick(log_close)
-    high_px, low_px = np.maximum(tick(high), close_px), np.minimum(tick(low), close_px)
-    turnover = np.exp(np.log(.015) - .3 * (size0 - size0.mean()) / size0.std() + .4 * _ar1(rng, (T, N), .9)
-                      + .25 * rng.standard_normal((T, N)) + 6 * np.abs(ret)) * fund['float_ratio']
-    volume = np.round(shares * turnover / 100) * 100
-    high_px[suspended], low_px[suspended], volume[suspended] = close_px[suspended], close_px[suspended], 0.
-    fields = dict(close=close_px, high=high_px, low=low_px, volume=volume, factor=factor)
-    fields = {k: np.where(listed, v, np.nan).astype('float32') for k, v in fields.items()}
-    trading = np.flatnonzero((listed & ~suspended).ravel())
-    fields['volume'].ravel()[rng.choice(trading, round(c.nan_volume_rate * len(trading)), replace=False)] = np.nan
-    blank = rng.choice(trading, c.blank_days, replace=False)
-    for v in fields.values(): v.ravel()[blank] = np.nan
-    # tiers, then the float-cap-weighted index of each tier (weights from the day before)
-    member = _tiers(c, dates, listed, first, X[:, :, col['log_mcap']])
-    w = np.nan_to_num(np.exp(X[:, :, col['log_mcap']]) * fund['float_ratio'])
-    day_ret = np.vstack([np.zeros((1, N)), np.nan_to_num(close_px[1:] / close_px[:-1] - 1)])
-    index = {}
-    for (u, _, code), base in zip(c.tiers, (2500., 4000., 4500.)):
-        wt = np.vstack([np.zeros((1, N)), np.where(member[u][1:] & listed[:-1], w[:-1], 0.)])
-        level = base * np.cumprod(1 + (wt * day_ret).sum(1) / np.maximum(wt.sum(1), 1e-12))
-        spread = np.abs(.004 * rng.standard_normal((2, T)))
-        index[code] = {k: v.astype('float32') for k, v in dict(
-            close=level, high=level * np.exp(spread[0]), low=level * np.exp(-spread[1]),
-            volume=np.where(member[u], np.nan_to_num(fields['volume']), 0.).sum(1), factor=np.ones(T)).items()}
-    for u, d in c.tier_start.items():
-        if u not in member: raise KeyError(f"tier_start names universe {u!r}; the tiers are {[t[0] for t in c.tiers]}")
+    log_mcap = X[:, :, names.index('log_mcap')]
+    member = _tiers(c, dates, listed, first, log_mcap)
+    float_cap = np.nan_to_num(np.exp(log_mcap) * fund['float_ratio'])
+    index = _indices(c, rng, member, listed, float_cap, px['close'], fields['volume'])
+    for u, d in c.tier_start.items():                  # the instruments files list the tier from `d` on
+        if u not in member:
+            raise KeyError(f"tier_start names universe {u!r}; the tiers are {[t[0] for t in c.tiers]}")
         member[u][dates < np.datetime64(d, 'D')] = False
-    # missing user factors: whole report periods, before a new listing's first report (growth: its first 120 days),
-    # asset turnover of financials, sporadic days, and everything off the listing span
-    reported = np.array([n != 'log_mcap' for n in names])
-    statement = reported & np.array([n != 'float_ratio' for n in names])
-    growth = np.array([FACTORS[n][0] == 'Growth' for n in names])
-    gap = np.take_along_axis(rng.random((P, N, len(names))) < c.missing_rate, period[:, :, None], 0) & reported
-    gap |= ((first > 0) & (tt < first + 40))[:, :, None] & statement
-    gap |= ((first > 0) & (tt < first + 120))[:, :, None] & growth
-    gap[:, np.isin(industry, FINANCIALS), col['asset_turnover']] = True
-    gap |= rng.random(gap.shape) < .002
-    gap |= ~listed[:, :, None]
+    gap = _missing(c, rng, period, first, listed, industry)
     # like cn_qlib, the market as written holds the stocks that are in some tier at some time
     k = np.flatnonzero(np.any([m.any(0) for m in member.values()], 0))
     # the quarterly reports of the kept stocks, published on the days their fundamentals change (no random draw here)
     pub = (listed & (report_day == tt))[:, k]
-    reports = _reports(dates, codes[k], pub, {f: v[:, k] for f, v in fund.items()}, X[:, k, col['ep']], shares[:, k],
-                       (close_px / factor)[:, k])
+    reports = _reports(dates, codes[k], pub, {f: v[:, k] for f, v in fund.items()}, X[:, k, names.index('ep')],
+                       shares[:, k], (px['close'] / factor)[:, k])
     return SyntheticMarket(dates=dates, codes=codes[k], industry=industry[k], first=first[k], last=last[k],
                            fields={f: v[:, k] for f, v in fields.items()}, suspended=suspended[:, k],
                            member={u: m[:, k] for u, m in member.items()}, index=index,
@@ -345,10 +421,11 @@ def simulate_market(config: SyntheticConfig | None = None, seed: int = 0) -> Syn
 
 # %% ../nbs/03_synthetic.ipynb #088b1be6
 FIELDS = ('close', 'high', 'low', 'volume', 'factor')
-_OWN = ('calendars', 'instruments', 'features', 'industry.csv', 'factors.parquet', 'factor_groups.csv', 'financial', 'synthetic.json')
+_OWN = ('calendars', 'instruments', 'features', 'industry.csv', 'factors.parquet', 'factor_groups.csv', 'financial',
+        'synthetic.json')
 
 def _spans(member: np.ndarray, period_start: np.ndarray):
-    "(stock, first day, last day) of each run of membership, cut at the first day of every half-year: `[S]` arrays each."
+    "`(stock, first day, last day): [S]` of each run of `member: [T, N]`, cut at the half-year starts `period_start`."
     T = len(member)
     cut = np.zeros(T + 1, bool); cut[period_start] = True; cut[T] = True
     before = np.vstack([np.zeros((1, member.shape[1]), bool), member[:-1]])
@@ -360,22 +437,31 @@ def _spans(member: np.ndarray, period_start: np.ndarray):
     return si[a][order], st[a][order], et[b][order]
 
 def pit_table(reports: pd.DataFrame) -> pd.DataFrame:
-    "`SyntheticMarket.reports` in the long point-in-time format of `e2eai.fundamentals.read_pit`, sorted by symbol, date, period, field."
-    long = reports.melt(id_vars=['code', 'date', 'period'], value_vars=list(PIT_FIELDS), var_name='field', value_name='value')
-    long = long.rename(columns={'code': 'symbol'}).astype({'date': 'datetime64[us]', 'period': np.int64, 'field': str, 'value': np.float64})
-    return long.sort_values(['symbol', 'date', 'period', 'field'], kind='stable').reset_index(drop=True)[list(PIT_COLUMNS)]
+    "`SyntheticMarket.reports` in the long PIT format of `e2eai.fundamentals.read_pit`, by symbol, date, period, field."
+    long = reports.melt(id_vars=['code', 'date', 'period'], value_vars=list(PIT_FIELDS),
+                        var_name='field', value_name='value')
+    long = long.rename(columns={'code': 'symbol'})
+    long = long.astype({'date': 'datetime64[us]', 'period': np.int64, 'field': str, 'value': np.float64})
+    long = long.sort_values(['symbol', 'date', 'period', 'field'], kind='stable').reset_index(drop=True)
+    return long[list(PIT_COLUMNS)]
 
-def write_market(market: SyntheticMarket, out_dir) -> Path:
-    "Write `market` to `out_dir` in Qlib's on-disk format, with `factors.parquet`, `factor_groups.csv` and `financial/financial_pit.parquet`."
-    out = Path(out_dir)
+def _clear(out: Path):
+    "Make `out` ready for `write_market`: remove what an earlier `write_market` wrote there; refuse any other content."
     if out.exists() and any(out.iterdir()):
         if not (out / 'synthetic.json').exists():
-            raise FileExistsError(f"{out} is not empty and has no synthetic.json: write_market only replaces a synthetic market it wrote")
+            raise FileExistsError(f"{out} is not empty and has no synthetic.json: "
+                                  "write_market only replaces a synthetic market it wrote")
         for name in _OWN:
             p = out / name
             if p.is_dir(): shutil.rmtree(p)
             elif p.exists(): p.unlink()
-    for d in ('calendars', 'instruments', 'features', 'financial'): (out / d).mkdir(parents=True, exist_ok=True)
+    for d in ('calendars', 'instruments', 'features', 'financial'):
+        (out / d).mkdir(parents=True, exist_ok=True)
+
+def write_market(market: SyntheticMarket, out_dir) -> Path:
+    "Write `market` to `out_dir` in Qlib's on-disk format, with the user factors, their groups and the PIT reports."
+    out = Path(out_dir)
+    _clear(out)
     m, day = market, market.dates.astype(str)
     (out / 'calendars/day.txt').write_text(''.join(d + '\n' for d in day))
     starts = _half_year_starts(m.dates)
@@ -385,8 +471,10 @@ def write_market(market: SyntheticMarket, out_dir) -> Path:
     write_instruments(out, 'all', zip(m.codes, day[m.first], day[m.last]))
     series = [(code, m.first[i], m.last[i], {f: m.fields[f][:, i] for f in FIELDS}) for i, code in enumerate(m.codes)]
     series += [(code, 0, len(day) - 1, fields) for code, fields in m.index.items()]
-    for code, a, b, fields in series: write_series(out, code, a, {f: fields[f][a:b + 1] for f in FIELDS})
-    pd.DataFrame({'code': m.codes, 'industry': m.industry, 'source': 'synthetic'}).to_csv(out / 'industry.csv', index=False)
+    for code, a, b, fields in series:
+        write_series(out, code, a, {f: fields[f][a:b + 1] for f in FIELDS})
+    industry = pd.DataFrame({'code': m.codes, 'industry': m.industry, 'source': 'synthetic'})
+    industry.to_csv(out / 'industry.csv', index=False)
     on = np.arange(len(day))[None, :]
     st, dy = np.nonzero((on >= m.first[:, None]) & (on <= m.last[:, None]))   # every (stock, day) with data, by stock
     rows = pd.DataFrame({'date': m.dates[dy].astype('datetime64[us]'), 'code': m.codes[st],
@@ -394,32 +482,33 @@ def write_market(market: SyntheticMarket, out_dir) -> Path:
     rows.to_parquet(out / 'factors.parquet', index=False, compression='zstd')
     pd.DataFrame({'factor': m.factor_names, 'group': m.factor_groups}).to_csv(out / 'factor_groups.csv', index=False)
     pit_table(m.reports).to_parquet(out / 'financial/financial_pit.parquet', index=False, compression='zstd')
-    meta = dict(seed=m.seed, config=asdict(m.config), factors={n: dict(group=g, role=r) for n, (g, r) in FACTORS.items()},
-                planted_weights=PLANTED_WEIGHTS, signal='alpha[t] = signal * idio_vol * planted_signal(factors[t]) moves day t+1',
+    meta = dict(seed=m.seed, config=asdict(m.config),
+                factors={n: dict(group=g, role=r) for n, (g, r) in FACTORS.items()}, planted_weights=PLANTED_WEIGHTS,
+                signal='alpha[t] = signal * idio_vol * planted_signal(factors[t]) moves day t+1',
                 industries={k: dict(growth_sign=v[0]) for k, v in INDUSTRIES.items()})
     (out / 'synthetic.json').write_text(json.dumps(meta, indent=1, ensure_ascii=False, default=list) + '\n')
     return out
 
 def write_synthetic_market(out_dir=None, seed: int = 0, preset: str = 'sample', **params) -> Path:
-    "Simulate (preset `'sample'` or `'tiny'`, fields overridden by `params`) and write a synthetic market; a temp dir when `out_dir` is None."
-    if preset not in PRESETS: raise KeyError(f"unknown preset {preset!r}; the presets are {list(PRESETS)}")
-    bad = sorted(set(params) - set(SyntheticConfig.__dataclass_fields__))
-    if bad: raise TypeError(f"write_synthetic_market: unknown parameters {bad}; SyntheticConfig has {list(SyntheticConfig.__dataclass_fields__)}")
+    "Simulate preset `'sample'` or `'tiny'`, fields overridden by `params`, and write it to `out_dir` or a temp dir."
+    if preset not in PRESETS:
+        raise KeyError(f"unknown preset {preset!r}; the presets are {list(PRESETS)}")
+    known = list(SyntheticConfig.__dataclass_fields__)
+    bad = sorted(set(params) - set(known))
+    if bad:
+        raise TypeError(f"write_synthetic_market: unknown parameters {bad}; SyntheticConfig has {known}")
     out = Path(tempfile.mkdtemp(prefix=f'e2eai_{preset}_')) if out_dir is None else out_dir
     return write_market(simulate_market(replace(PRESETS[preset], **params), seed), out)
 
 # %% ../nbs/03_synthetic.ipynb #5a0b27aa
-def _readme(m: SyntheticMarket, command: str) -> str:
-    "A README for a written synthetic market: what is in it, how it was made, what the planted signal is."
-    T, N = m.fields['close'].shape
-    span = (np.arange(T)[:, None] >= m.first) & (np.arange(T)[:, None] <= m.last)
-    starts = _half_year_starts(m.dates)[1:]
-    churn = {u: np.mean([(mem[s] & ~mem[s - 1]).sum() / mem[s].sum() for s in starts if mem[s - 1].any()])
-             for u, mem in m.member.items()}
-    tiers = '\n'.join(f'| {u} | {size} | `{code}` | {m.dates[m.member[u].any(1).argmax()]} | {churn[u]:.0%} |'
-                      for u, size, code in m.config.tiers)
-    factors = '\n'.join(f'| `{n}` | {g} | {r} | {np.isnan(m.factors[:, :, j][span]).mean():.1%} |'
-                        for j, (n, (g, r)) in enumerate(FACTORS.items()))
+def _listing_span(m: SyntheticMarket) -> np.ndarray:
+    "`[T, N]` bool: the stock-days from each stock's first to its last day with data."
+    tt = np.arange(len(m.dates))[:, None]
+    return (tt >= m.first) & (tt <= m.last)
+
+def _readme_layout(m: SyntheticMarket, command: str) -> str:
+    "The README's head: how to regenerate the market, its size, and the files with what each holds."
+    (T, N), c, n_ind = m.fields['close'].shape, m.config, len(INDUSTRIES)
     return f"""# Synthetic A-share market (seed {m.seed})
 
 Written by `e2eai.synthetic` (notebook `nbs/03_synthetic.ipynb`); regenerate with
@@ -429,7 +518,7 @@ Written by `e2eai.synthetic` (notebook `nbs/03_synthetic.ipynb`); regenerate wit
 ```
 
 A miniature market in Qlib's on-disk format, laid out like `../shared/data/cn_qlib` (see its README for the format):
-{N} stocks in {len(INDUSTRIES)} industries (those of the {m.config.n_stocks} simulated that are in some tier at some time, as in
+{N} stocks in {n_ind} industries (those of the {c.n_stocks} simulated that are in some tier at some time, as in
 cn_qlib), {T} business days {m.dates[0]} .. {m.dates[-1]}. Nothing in it is real.
 
 ```
@@ -446,30 +535,56 @@ financial/financial_pit.parquet   quarterly reports, point-in-time long format: 
 synthetic.json                    seed, configuration, planted roles
 ```
 
-| tier | members | index | first listed | mean churn per half-year |
+"""
+
+def _readme_tiers(m: SyntheticMarket) -> str:
+    "The README's tier table (first listed, churn per half-year) and counts of listings, suspensions, NaNs, actions."
+    T, c, span, f = len(m.dates), m.config, _listing_span(m), m.fields
+    starts = _half_year_starts(m.dates)[1:]
+    churn = {u: np.mean([(mem[s] & ~mem[s - 1]).sum() / mem[s].sum() for s in starts if mem[s - 1].any()])
+             for u, mem in m.member.items()}
+    tiers = '\n'.join(f'| {u} | {size} | `{code}` | {m.dates[m.member[u].any(1).argmax()]} | {churn[u]:.0%} |'
+                      for u, size, code in c.tiers)
+    nan_volumes = int((np.isnan(f['volume']) & span & np.isfinite(f['close'])).sum())
+    jumps = int((f['factor'][1:] > f['factor'][:-1]).sum())
+    return f"""| tier | members | index | first listed | mean churn per half-year |
 |---|---|---|---|---|
 {tiers}
 
 - {(m.first > 0).sum()} stocks list after the first day; {(m.last < T - 1).sum()} stop before the last day.
 - {m.suspended[span].mean():.1%} of stock-days are suspended (volume 0, close = high = low = previous close);
-  {int((np.isnan(m.fields['volume']) & span & np.isfinite(m.fields['close'])).sum())} volumes are NaN; on {m.config.blank_days} stock-days every field is NaN.
-- {int((m.fields['factor'][1:] > m.fields['factor'][:-1]).sum())} adjustment-factor jumps (dividends, bonus shares); daily moves are capped at ±{m.config.limit:.0%}.
+  {nan_volumes} volumes are NaN; on {c.blank_days} stock-days every field is NaN.
+- {jumps} adjustment-factor jumps (dividends, bonus shares); daily moves are capped at ±{c.limit:.0%}.
 
-## User factors and the planted signal
+"""
+
+def _readme_signal(m: SyntheticMarket) -> str:
+    "The README's user-factor table (share missing over the listing span), the planted signal and the PIT reports."
+    span, c = _listing_span(m), m.config
+    factors = '\n'.join(f'| `{n}` | {g} | {r} | {np.isnan(m.factors[:, :, j][span]).mean():.1%} |'
+                        for j, (n, (g, r)) in enumerate(FACTORS.items()))
+    # a backslash at the end of a line continues it: two lines of the README are longer than this file's
+    return f"""## User factors and the planted signal
 
 | factor | group | role | missing |
 |---|---|---|---|
 {factors}
 
-The expected log return of day t+1 is `signal x idiosyncratic volatility x g(factors at t)` with `signal = {m.config.signal}`
+The expected log return of day t+1 is `signal x idiosyncratic volatility x g(factors at t)` with `signal = {c.signal}`
 and `g = e2eai.synthetic.planted_signal` (weights {PLANTED_WEIGHTS}); growth's sign by industry is
 { {k: v[0] for k, v in INDUSTRIES.items()} }.
 
-`financial/financial_pit.parquet` holds {len(m.reports)} quarterly reports in the point-in-time format of `e2eai.fundamentals.read_pit`
+`financial/financial_pit.parquet` holds {len(m.reports)} quarterly reports in the point-in-time format of \
+`e2eai.fundamentals.read_pit`
 ({', '.join(PIT_FIELDS)}; baostock's units):
 the same fundamentals as `factors.parquet`, published on the report days on which those change.
-`e2eai data-info --data data_samples --financial` (or `--financial` on `train` and `reproduce`) adds the fundamental factors.
+`e2eai data-info --data data_samples --financial` (or `--financial` on `train` and `reproduce`) adds the fundamental \
+factors.
 """
+
+def _readme(m: SyntheticMarket, command: str) -> str:
+    "A README for a written synthetic market: what is in it, how it was made, what the planted signal is."
+    return _readme_layout(m, command) + _readme_tiers(m) + _readme_signal(m)
 
 def make_sample(out_dir='data_samples', seed: int = 0) -> Path:
     "Write the committed sample (preset `'sample'`) with its README to `out_dir`."
