@@ -29,6 +29,8 @@ def skip(cell) -> bool:
 def refresh(path: Path) -> bool:
     "Execute `path` and write it back with its outputs; False (and the file untouched) when a cell fails."
     nb = read_nb(path)
+    for cell in nb.cells:                                     # a cell that went quiet, or is skipped, keeps no old output
+        if cell.cell_type == 'code': cell.outputs, cell.execution_count = [], None
     shell = CaptureShell(path, mpl_format='png')
     t0 = time.time()
     try:
