@@ -24,14 +24,16 @@ def get_device(device: str | torch.device = 'auto') -> torch.device:
     if isinstance(device, torch.device): return device
     if device == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     if device == 'cuda' and not torch.cuda.is_available():
-        raise RuntimeError("device='cuda' was asked for but torch.cuda.is_available() is False; use --device cpu or auto")
+        raise RuntimeError("device='cuda' was asked for but torch.cuda.is_available() is False; "
+                           "use --device cpu or auto")
     return torch.device(device)
 
 # %% ../nbs/00_core.ipynb #f19253fb
 def check_option(what: str, value, options) -> None:
     """The one check of an enumerated setting: `ValueError("<what> must be one of <options>, got <value>")` unless
     `value` is one of `options`."""
-    if value not in options: raise ValueError(f"{what} must be one of {tuple(options)}, got {value!r}")
+    if value not in options:
+        raise ValueError(f"{what} must be one of {tuple(options)}, got {value!r}")
 
 
 # %% ../nbs/00_core.ipynb #1c541794
@@ -70,12 +72,17 @@ class Panel:
         want = dict(factors=(T, N, M), price=(T, N), close=(T, N), tradable=(T, N), industry=(N,), labels=(T, N, K))
         for name, shape in want.items():
             got = tuple(getattr(self, name).shape)
-            if got != shape: raise ValueError(f"Panel.{name} has shape {got}, expected {shape} (T={T} days, N={N} stocks, M={M} factors, K={K} horizons)")
-        if len(self.factor_groups) != M: raise ValueError(f"Panel.factor_groups has {len(self.factor_groups)} entries for {M} factors")
+            if got != shape:
+                raise ValueError(f"Panel.{name} has shape {got}, expected {shape} "
+                                 f"(T={T} days, N={N} stocks, M={M} factors, K={K} horizons)")
+        if len(self.factor_groups) != M:
+            raise ValueError(f"Panel.factor_groups has {len(self.factor_groups)} entries for {M} factors")
         for u, m in self.member.items():
-            if m.shape != (T, N): raise ValueError(f"Panel.member[{u!r}] has shape {m.shape}, expected {(T, N)}")
+            if m.shape != (T, N):
+                raise ValueError(f"Panel.member[{u!r}] has shape {m.shape}, expected {(T, N)}")
         for u, b in self.benchmark.items():
-            if b.shape != (T,): raise ValueError(f"Panel.benchmark[{u!r}] has shape {b.shape}, expected {(T,)}")
+            if b.shape != (T,):
+                raise ValueError(f"Panel.benchmark[{u!r}] has shape {b.shape}, expected {(T,)}")
 
     @property
     def shape(self): return self.factors.shape
@@ -86,8 +93,10 @@ class Panel:
                 f"universes={list(self.member)}, horizons={self.horizons})")
 
     def universe(self, name: str) -> 'Panel':
-        "The panel restricted to the stocks that are ever members of universe `name` (its membership and benchmark only)."
-        if name not in self.member: raise KeyError(f"universe {name!r} is not in this panel; it has {list(self.member)}")
+        """The panel restricted to the stocks that are ever members of universe `name` (its membership and benchmark
+        only)."""
+        if name not in self.member:
+            raise KeyError(f"universe {name!r} is not in this panel; it has {list(self.member)}")
         keep = self.member[name].any(0)
         return self.take(stocks=np.flatnonzero(keep), universes=[name])
 
@@ -97,16 +106,20 @@ class Panel:
         s = np.arange(len(self.codes)) if stocks is None else np.asarray(stocks)
         us = list(self.member) if universes is None else list(universes)
         g = np.ix_(d, s)
-        return Panel(dates=self.dates[d], codes=self.codes[s], factors=self.factors[g], factor_names=list(self.factor_names),
-                     factor_groups=list(self.factor_groups), price=self.price[g], close=self.close[g],
-                     tradable=self.tradable[g], member={u: self.member[u][g] for u in us}, industry=self.industry[s],
-                     industry_names=list(self.industry_names), labels=self.labels[g], horizons=tuple(self.horizons),
+        return Panel(dates=self.dates[d], codes=self.codes[s],
+                     factors=self.factors[g], factor_names=list(self.factor_names),
+                     factor_groups=list(self.factor_groups),
+                     price=self.price[g], close=self.close[g], tradable=self.tradable[g],
+                     member={u: self.member[u][g] for u in us},
+                     industry=self.industry[s], industry_names=list(self.industry_names),
+                     labels=self.labels[g], horizons=tuple(self.horizons),
                      benchmark={u: self.benchmark[u][d] for u in us if u in self.benchmark},
                      price_source=self.price_source, meta=dict(self.meta))
 
     def between(self, start=None, end=None) -> 'Panel':
         "The sub-panel of days in `[start, end]` (ISO dates, inclusive)."
-        lo = np.datetime64(start or self.dates[0], 'D'); hi = np.datetime64(end or self.dates[-1], 'D')
+        lo = np.datetime64(start or self.dates[0], 'D')
+        hi = np.datetime64(end or self.dates[-1], 'D')
         return self.take(days=np.flatnonzero((self.dates >= lo) & (self.dates <= hi)))
 
 # %% ../nbs/00_core.ipynb #fd3c66a4
@@ -124,8 +137,10 @@ def toy_panel(T=6, N=4, M=2, seed=0) -> Panel:
                  labels=np.full((T, N, len(HORIZONS)), np.nan, 'float32'))
 
 # %% ../nbs/00_core.ipynb #6c27402d
-def masked_ic(x: torch.Tensor, y: torch.Tensor, mask: torch.Tensor | None = None, undefined: float = 0., eps: float = 1e-12) -> torch.Tensor:
-    "Pearson correlation of `x` and `y` along the last axis over entries where `mask` (and both finite): `[..., N] -> [...]`."
+def masked_ic(x: torch.Tensor, y: torch.Tensor, mask: torch.Tensor | None = None, undefined: float = 0.,
+              eps: float = 1e-12) -> torch.Tensor:
+    """Pearson correlation of `x` and `y` along the last axis over entries where `mask` (and both finite):
+    `[..., N] -> [...]`."""
     ok = torch.isfinite(x) & torch.isfinite(y)
     if mask is not None: ok = ok & mask
     w = ok.to(x.dtype)
@@ -139,7 +154,8 @@ def masked_ic(x: torch.Tensor, y: torch.Tensor, mask: torch.Tensor | None = None
     return torch.where(good, ic, torch.full_like(ic, undefined))
 
 def masked_rank(x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
-    "Average ranks (1-based, ties share their mean rank) along the last axis among entries where `mask` and finite; NaN elsewhere."
+    """Average ranks (1-based, ties share their mean rank) along the last axis among entries where `mask` and finite;
+    NaN elsewhere."""
     ok = torch.isfinite(x) if mask is None else torch.isfinite(x) & mask
     s, order = torch.where(ok, x, torch.inf).sort(-1)                      # invalid entries sort last
     n = x.shape[-1]
@@ -166,8 +182,10 @@ def masked_rank_ic(x, y, mask=None, undefined: float = 0.) -> torch.Tensor:
     return masked_ic(masked_rank(x, ok), masked_rank(y, ok), ok, undefined=undefined)
 
 # %% ../nbs/00_core.ipynb #74d99f9c
-def masked_ic_matrix(a: torch.Tensor, b: torch.Tensor, mask: torch.Tensor, undefined: float = 0., eps: float = 1e-12) -> torch.Tensor:
-    "IC over `mask [B, N]` of every column of `a [B, N, P]` with every column of `b [B, N, Q]`: `[B, Q, P]` (finite inputs where `mask`)."
+def masked_ic_matrix(a: torch.Tensor, b: torch.Tensor, mask: torch.Tensor, undefined: float = 0.,
+                     eps: float = 1e-12) -> torch.Tensor:
+    """IC over `mask [B, N]` of every column of `a [B, N, P]` with every column of `b [B, N, Q]`: `[B, Q, P]` (finite
+    inputs where `mask`)."""
     w = mask[..., None].to(a.dtype); n = w.sum(1, keepdim=True)                   # [B, 1, 1]
     def z(v):
         d = (v - (v * w).sum(1, keepdim=True) / n.clamp_min(1)) * w
@@ -223,7 +241,8 @@ class Row(NamedTuple):
 class Method:
     "One method of Table 1: how it learns, whether its seeds differ, its rows; `rule`: S-*'s factor-selection rule."
     name: str
-    kind: str                    # 'fitted' (closed form), 'trees', 'neural', 'stepwise' (rule + DMFM + portfolio) or 'e2e'
+    kind: str                    # 'fitted' (closed form), 'trees', 'neural', 'stepwise' (rule + DMFM + portfolio)
+                                 # or 'e2e'
     seeded: bool                 # False: one run per fold (its seeds would give the same result)
     rows: tuple                  # (Row, ...) the Table 1 rows it yields, where its record has the output
     rule: str | None = None
@@ -237,27 +256,32 @@ METHOD_TABLE = {m.name: m for m in (
     _one('S-Best', 'stepwise', output='weights', construction=AUTO, rule='best'),
     _one('S-Avg', 'stepwise', output='weights', construction=AUTO, rule='avg'),
     _one('S-T20', 'stepwise', output='weights', construction=AUTO, rule='t20'),
-    Method('E2EAI', 'e2e', True, (Row('E2E_l', 'approx', ADHOC), Row('E2E_d', 'deep', ADHOC), Row('E2E_auto', 'weights', AUTO))),
+    Method('E2EAI', 'e2e', True,
+           (Row('E2E_l', 'approx', ADHOC), Row('E2E_d', 'deep', ADHOC), Row('E2E_auto', 'weights', AUTO))),
 )}
 METHODS = tuple(METHOD_TABLE)
-ROWS = {r.name: r for c in (ADHOC, AUTO) for m in METHOD_TABLE.values() for r in m.rows if r.construction == c}  # Table 1's order
+ROWS = {r.name: r for c in (ADHOC, AUTO) for m in METHOD_TABLE.values()      # Table 1's order: ad-hoc, then automatic
+        for r in m.rows if r.construction == c}
 
 def method_info(name: str) -> Method:
     "The `Method` called `name`, or a one-line error listing the methods."
-    if name not in METHOD_TABLE: raise ValueError(f"unknown method {name!r}; methods are {', '.join(METHODS)}")
+    if name not in METHOD_TABLE:
+        raise ValueError(f"unknown method {name!r}; methods are {', '.join(METHODS)}")
     return METHOD_TABLE[name]
 
-PAPER_ROWS = {  # row: {universe: (alpha %, IR, MD, TT, n)}, the paper's Table 1
-    'Linear': dict(csi1000=(7.79, 1.35, .08, .76, 100), csi500=(5.62, .77, .04, .89, 50), csi300=(1.73, .32, .08, .89, 30)),
-    'EW': dict(csi1000=(14.65, 1.92, .06, .71, 100), csi500=(8.91, 1.86, .06, .97, 50), csi300=(7.57, 1.20, .06, .71, 30)),
-    'MLP': dict(csi1000=(15.16, 3.53, .07, .88, 100), csi500=(4.48, .67, .05, .78, 50), csi300=(3.56, .65, .15, .88, 30)),
-    'MGAT': dict(csi1000=(9.24, 1.63, .15, 1.05, 100), csi500=(4.96, .62, .12, .83, 50), csi300=(3.17, .56, .09, 1.53, 30)),
-    'DMFM': dict(csi1000=(16.36, 3.46, .08, .92, 100), csi500=(9.03, 1.89, .07, 1.01, 50), csi300=(7.85, 1.09, .06, .96, 30)),
-    'E2E_l': dict(csi1000=(15.14, 2.92, .07, .94, 100), csi500=(12.00, 2.18, .07, 1.11, 50), csi300=(9.60, 1.46, .09, .71, 30)),
-    'E2E_d': dict(csi1000=(18.10, 4.35, .08, .92, 100), csi500=(13.37, 2.45, .08, 1.01, 50), csi300=(13.40, 2.02, .07, .97, 30)),
-    'S-Best': dict(csi1000=(7.10, .42, .11, .81, 319), csi500=(.74, .90, .01, .24, 433), csi300=(-.06, -.58, .01, .16, 272)),
-    'S-Avg': dict(csi1000=(11.10, .67, .11, .82, 321), csi500=(.88, 1.16, .01, .22, 455), csi300=(.01, -.19, .01, .13, 289)),
-    'S-T20': dict(csi1000=(-.04, -.08, .32, 1.75, 32), csi500=(-9.44, -.81, .22, 1.03, 25), csi300=(11.22, .69, .11, .40, 50)),
-    'E2E_auto': dict(csi1000=(20.12, 1.37, .09, .96, 95), csi500=(8.88, 2.47, .04, .76, 129), csi300=(7.40, 1.56, .04, .60, 103)),
-}
+PAPER_ROWS = {row: dict(zip(('csi1000', 'csi500', 'csi300'), cells)) for row, cells in {
+    # the paper's Table 1: (alpha %, IR, MD, TT, n) per universe
+    # row       CSI 1000                       CSI 500                       CSI 300
+    'Linear':   ((7.79, 1.35, .08, .76, 100),  (5.62, .77, .04, .89, 50),    (1.73, .32, .08, .89, 30)),
+    'EW':       ((14.65, 1.92, .06, .71, 100), (8.91, 1.86, .06, .97, 50),   (7.57, 1.20, .06, .71, 30)),
+    'MLP':      ((15.16, 3.53, .07, .88, 100), (4.48, .67, .05, .78, 50),    (3.56, .65, .15, .88, 30)),
+    'MGAT':     ((9.24, 1.63, .15, 1.05, 100), (4.96, .62, .12, .83, 50),    (3.17, .56, .09, 1.53, 30)),
+    'DMFM':     ((16.36, 3.46, .08, .92, 100), (9.03, 1.89, .07, 1.01, 50),  (7.85, 1.09, .06, .96, 30)),
+    'E2E_l':    ((15.14, 2.92, .07, .94, 100), (12.00, 2.18, .07, 1.11, 50), (9.60, 1.46, .09, .71, 30)),
+    'E2E_d':    ((18.10, 4.35, .08, .92, 100), (13.37, 2.45, .08, 1.01, 50), (13.40, 2.02, .07, .97, 30)),
+    'S-Best':   ((7.10, .42, .11, .81, 319),   (.74, .90, .01, .24, 433),    (-.06, -.58, .01, .16, 272)),
+    'S-Avg':    ((11.10, .67, .11, .82, 321),  (.88, 1.16, .01, .22, 455),   (.01, -.19, .01, .13, 289)),
+    'S-T20':    ((-.04, -.08, .32, 1.75, 32),  (-9.44, -.81, .22, 1.03, 25), (11.22, .69, .11, .40, 50)),
+    'E2E_auto': ((20.12, 1.37, .09, .96, 95),  (8.88, 2.47, .04, .76, 129),  (7.40, 1.56, .04, .60, 103)),
+}.items()}
 
