@@ -17,9 +17,12 @@ __all__ = ['IMPLS', 'AUTO_FAST_MIN_N', 'RELATIONS', 'CROSS_MASS_RATIO', 'attend_
 
 # %% ../nbs/11_neutralize.ipynb #88e01d05
 IMPLS = ('dense', 'fast', 'auto')
-AUTO_FAST_MIN_N = dict(industry=150, cross=250, universe=150)  # 'auto': fast path from this many stocks a day (CPU crossover)
-RELATIONS = ('industry', 'cross', 'universe')   # universe: every member of the day is a neighbour (MGAT's graph, not eq. 4's)
-CROSS_MASS_RATIO = 1e6  # fast cross path: targets whose own industry outweighs their neighbourhood more are redone densely
+# 'auto': the fast path from this many stocks a day (the CPU crossover)
+AUTO_FAST_MIN_N = dict(industry=150, cross=250, universe=150)
+# 'universe': every member of the day is a neighbour (MGAT's graph, not eq. 4's)
+RELATIONS = ('industry', 'cross', 'universe')
+# fast cross path: targets whose own industry outweighs their neighbourhood by more are redone densely
+CROSS_MASS_RATIO = 1e6
 
 def attend_dense(h: Tensor, s: Tensor, t: Tensor, adj: Tensor, negative_slope: float) -> Tensor:
     """GAT neighbour sums `[B, H, N, C]` from `h [B, H, N, C]`, target and source scores `s, t [B, H, N]` with the full
@@ -38,7 +41,8 @@ class RelationalNeutralization(nn.Module):
         super().__init__()
         check_option('relation', relation, RELATIONS)
         check_option('impl', impl, IMPLS)
-        if dim % heads: raise ValueError(f"dim={dim} is not divisible by heads={heads}: the heads are concatenated back to dim")
+        if dim % heads:
+            raise ValueError(f"dim={dim} is not divisible by heads={heads}: the heads are concatenated back to dim")
         self.dim, self.relation, self.heads, self.negative_slope, self.impl = dim, relation, heads, negative_slope, impl
         self.lin = nn.Linear(dim, dim, bias=False)
         self.att_src = nn.Parameter(torch.empty(heads, dim // heads))  # source score t_j = a_src . h_j
@@ -53,7 +57,8 @@ class RelationalNeutralization(nn.Module):
         nn.init.zeros_(self.bias)
 
     def _industry(self, industry: Tensor) -> Tensor:
-        "The industries the relation sees `[B, N]`: 'universe' puts every stock in one industry, so all members are linked."
+        """The industries the relation sees `[B, N]`: 'universe' puts every stock in one industry, so all members are
+        linked."""
         return torch.zeros_like(industry) if self.relation == 'universe' else industry
 
     def graph(self, industry: Tensor, mask: Tensor) -> Tensor:
@@ -74,17 +79,19 @@ class RelationalNeutralization(nn.Module):
 
     def resolve_impl(self, n: int) -> str:
         "`impl`, with 'auto' resolved for `n` stocks a day by the CPU crossover measured in `benchmarks/gat_bench.py`."
-        if self.impl != 'auto': return self.impl
+        if self.impl != 'auto':
+            return self.impl
         return 'fast' if n >= AUTO_FAST_MIN_N[self.relation] else 'dense'
 
     def gat(self, c: Tensor, industry: Tensor, mask: Tensor) -> Tensor:
         "GAT(C, M_r) `[B, N, D]`, zero at padded rows."
         B, N, D = c.shape
         h, s, t = self.scores(c)
-        if self.resolve_impl(N) == 'fast': out = self.attend_fast(h, s, t, industry, mask)
+        if self.resolve_impl(N) == 'fast':
+            out = self.attend_fast(h, s, t, industry, mask)
         else:  # padded rows attend to themselves (no 0/0); their output is zeroed below
-            out = attend_dense(h, s, t, self.graph(industry, mask) | torch.eye(N, dtype=torch.bool, device=c.device),
-                               self.negative_slope)
+            adj = self.graph(industry, mask) | torch.eye(N, dtype=torch.bool, device=c.device)
+            out = attend_dense(h, s, t, adj, self.negative_slope)
         return (out.transpose(1, 2).reshape(B, N, D) + self.bias) * mask[..., None]
 
     def forward(self, c: Tensor, industry: Tensor, mask: Tensor) -> Tensor:
@@ -102,7 +109,8 @@ def industry_segments(industry: Tensor, mask: Tensor):
     new = torch.ones_like(mask); new[:, 1:] = key[:, 1:] != key[:, :-1]
     group = torch.where(key != pad, new.long().cumsum(-1) - 1, N)
     group = torch.empty_like(group).scatter_(1, order, group)
-    size = torch.zeros(B, N + 1, dtype=torch.long, device=industry.device).scatter_add_(1, group, torch.ones_like(group))
+    size = (torch.zeros(B, N + 1, dtype=torch.long, device=industry.device)
+            .scatter_add_(1, group, torch.ones_like(group)))
     end = size.cumsum(-1)
     return group, (end - size).gather(1, group), end.gather(1, group)
 
@@ -167,10 +175,10 @@ def attend_cross(h: Tensor, s: Tensor, t: Tensor, industry: Tensor, mask: Tensor
     segments = industry_segments(industry, mask)
     B, H, N = s.shape
     group = segments[0][:, None].expand(B, H, N)
-    gmax = _group_max(t, mask, group)[..., :N]                                                      # [B, H, G]
-    top = torch.cat([gmax, torch.full_like(gmax[..., :2], float('-inf'))], -1).topk(2, -1)          # two best industries
+    gmax = _group_max(t, mask, group)[..., :N]                                              # [B, H, G]
+    top = torch.cat([gmax, torch.full_like(gmax[..., :2], float('-inf'))], -1).topk(2, -1)  # two best industries
     other = torch.where(group == top.indices[..., :1], top.values[..., 1:], top.values[..., :1])
-    m = F.leaky_relu(s.detach() + torch.maximum(t.detach(), other), negative_slope)                  # neighbourhood max
+    m = F.leaky_relu(s.detach() + torch.maximum(t.detach(), other), negative_slope)          # neighbourhood max
     full = leaky_softmax_sums(s, t, h, mask, m, negative_slope)
     own = leaky_softmax_sums(s, t, h, mask, m, negative_slope, segments)
     alone = ((segments[2] - segments[1]) == mask.sum(-1, keepdim=True))[:, None, :, None]  # no other industry that day
@@ -183,5 +191,6 @@ def attend_cross(h: Tensor, s: Tensor, t: Tensor, industry: Tensor, mask: Tensor
     if redo.any():
         b, hd = redo.nonzero(as_tuple=True)
         adj = cross_industry_graph(industry[b], mask[b]) | torch.eye(N, dtype=torch.bool, device=h.device)
-        out = out.index_put((b, hd), attend_dense(h[b, hd, None], s[b, hd, None], t[b, hd, None], adj, negative_slope)[:, 0])
+        dense = attend_dense(h[b, hd, None], s[b, hd, None], t[b, hd, None], adj, negative_slope)[:, 0]
+        out = out.index_put((b, hd), dense)
     return out.to(dtype)
