@@ -10,13 +10,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy.signal import lfilter
+from .core import HORIZONS, Panel
 from .qlib import write_series, write_instruments
 from .fundamentals import PIT_COLUMNS
 
 # %% auto #0
 __all__ = ['INDUSTRIES', 'FINANCIALS', 'FACTORS', 'NOISE_FACTORS', 'PLANTED_WEIGHTS', 'TIERS', 'PRESETS', 'PIT_FIELDS', 'FIELDS',
            'planted_signal', 'SyntheticConfig', 'SyntheticMarket', 'simulate_market', 'pit_table', 'write_market',
-           'write_synthetic_market', 'make_sample']
+           'write_synthetic_market', 'make_sample', 'planted_panel']
 
 # %% ../nbs/03_synthetic.ipynb #9c43a881
 # industry -> (sign of the growth effect, market beta, idiosyncratic volatility multiplier, typical B/P,
@@ -593,3 +594,21 @@ def make_sample(out_dir='data_samples', seed: int = 0) -> Path:
     cmd = 'e2eai make-sample' + (f' --seed {seed}' if seed else '')
     (out / 'README.md').write_text(_readme(m, cmd + '   # from the repository root; --out <folder> writes elsewhere'))
     return out
+
+# %% ../nbs/03_synthetic.ipynb #19329179
+def planted_panel(T: int = 240, N: int = 80, M: int = 4, seed: int = 0, strength: float = .35) -> Panel:
+    """A one-universe ('u') `Panel` with labels driven by factors 0, |1| and industry-signed 2; the rest noise.
+    For tests."""
+    rng = np.random.default_rng(seed)
+    f = rng.normal(size=(T, N, M)).astype('float32')
+    industry = np.arange(N) % 4
+    score = f[..., 0] + (np.abs(f[..., 1]) - .8) + np.where(industry < 2, 1., -1.) * f[..., 2]
+    labels = np.stack([strength * score * np.sqrt(k) / 10 + rng.normal(0, np.sqrt(k) / 10, (T, N))
+                       for k in HORIZONS], -1)
+    labels[-max(HORIZONS):] = np.nan
+    price = np.ones((T, N), 'float32')
+    return Panel(dates=np.datetime64('2020-01-01') + np.arange(T), codes=np.array([f's{i:03d}' for i in range(N)]),
+                 factors=f, factor_names=[f'f{j}' for j in range(M)],
+                 factor_groups=['Momentum', 'Value', 'Quality'] + ['Volatility'] * (M - 3),
+                 price=price, close=price.copy(), tradable=np.ones((T, N), bool), member={'u': np.ones((T, N), bool)},
+                 industry=industry, industry_names=list('ABCD'), labels=labels.astype('float32'))

@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 import torch
 from tqdm import tqdm                    # text bars everywhere: tqdm.auto asks JupyterLab for ipywidgets
-from .core import HORIZONS, Panel, masked_rank_ic, check_option
+from .core import masked_rank_ic, check_option
 from .batch import UniverseData, iterate_batches, batch_to_panel_arrays
 from .folds import Fold
 
 # %% auto #0
-__all__ = ['VALID_METRICS', 'TrainConfig', 'seed_everything', 'NonFiniteLossError', 'planted_panel', 'validate', 'signal_rank_ic',
-           'predict', 'fit']
+__all__ = ['VALID_METRICS', 'TrainConfig', 'seed_everything', 'NonFiniteLossError', 'validate', 'signal_rank_ic', 'predict',
+           'fit']
 
 # %% ../nbs/16_train.ipynb #833b5dde
 VALID_METRICS = ('loss', 'rank_ic')
@@ -55,24 +55,6 @@ def seed_everything(seed: int):
 
 class NonFiniteLossError(FloatingPointError):
     "Training met a NaN or inf loss; the message names the epoch, the batch and the loss term."
-
-# %% ../nbs/16_train.ipynb #19329179
-def planted_panel(T: int = 240, N: int = 80, M: int = 4, seed: int = 0, strength: float = .35) -> Panel:
-    """A one-universe ('u') `Panel` with labels driven by factors 0, |1| and industry-signed 2; the rest noise.
-    For tests."""
-    rng = np.random.default_rng(seed)
-    f = rng.normal(size=(T, N, M)).astype('float32')
-    industry = np.arange(N) % 4
-    score = f[..., 0] + (np.abs(f[..., 1]) - .8) + np.where(industry < 2, 1., -1.) * f[..., 2]
-    labels = np.stack([strength * score * np.sqrt(k) / 10 + rng.normal(0, np.sqrt(k) / 10, (T, N))
-                       for k in HORIZONS], -1)
-    labels[-max(HORIZONS):] = np.nan
-    price = np.ones((T, N), 'float32')
-    return Panel(dates=np.datetime64('2020-01-01') + np.arange(T), codes=np.array([f's{i:03d}' for i in range(N)]),
-                 factors=f, factor_names=[f'f{j}' for j in range(M)],
-                 factor_groups=['Momentum', 'Value', 'Quality'] + ['Volatility'] * (M - 3),
-                 price=price, close=price.copy(), tradable=np.ones((T, N), bool), member={'u': np.ones((T, N), bool)},
-                 industry=industry, industry_names=list('ABCD'), labels=labels.astype('float32'))
 
 # %% ../nbs/16_train.ipynb #6b10eb81
 @torch.no_grad()
