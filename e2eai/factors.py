@@ -208,6 +208,7 @@ def _reversal(b: _Bars):
     M = np.cumsum(b.m0[:1], -1)                                               # cumulative market return [1, T]
     yield -((b.lc - b.lag[20]) - b.beta[60] * (M - _lag(M, 20)))
 
+# %% ../nbs/01_factors.ipynb #4d864f6f
 def _volatility(b: _Bars):
     """Volatility, 7 factors `[n, T]`, over traded days: vol_5, vol_20, vol_60 = sample std of r;
     hlvol_20 = sqrt(mean(ln(h / l)^2) / (4 ln 2)) (Parkinson); downvol_20 = sqrt(mean(min(r, 0)^2));
@@ -238,6 +239,7 @@ def _liquidity(b: _Bars):
     yield np.sqrt(W[20].var(vz, mv20) * W[20].n / np.maximum(W[20].n - 1, 1)) / mv20
     yield _Window(b.have & np.isfinite(b.volume), 60, b.mp(60)).mean(b.volume == 0)
 
+# %% ../nbs/01_factors.ipynb #528e7748
 def _days_since_high(h: np.ndarray, w: int) -> np.ndarray:
     "Days since the w-day high of `h [n, T]` -> `[n, T]`: 0 when today is the high; the most recent day on ties."
     hi = _wmax(h, w)
@@ -283,6 +285,7 @@ def _technical_corr(b: _Bars):
     vx, vy, cxy = b.H[20].cov(s, np.where(b.have, b.lc, 0.))
     yield cxy * cxy / (vx * vy)
 
+# %% ../nbs/01_factors.ipynb #e83811f3
 def _beta(b: _Bars):
     """Beta, 7 factors `[n, T]`, from the regression of r on m over traded days with a market return
     (`_Bars.reg`): beta_20, beta_60, beta_120 = cov(m, r) / var m; corr_mkt_60 = cov(m, r) / sqrt(var m var r);
@@ -382,7 +385,7 @@ def _parse_dates(col: pd.Series) -> pd.Series:
     if d.dt.tz is not None: d = d.dt.tz_localize(None)
     return d.dt.normalize()
 
-#| export
+# %% ../nbs/01_factors.ipynb #19df6575
 def _key_columns(df: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, str, str, list]:
     """`df` (a file's rows) with stripped column names and a fresh index, its `date` and `code` columns (any case)
     and its factor columns (every other one): `(df, date column, code column, names [M'])`."""
