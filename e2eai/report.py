@@ -112,6 +112,7 @@ def table1_stats(results: pd.DataFrame, net: bool = False) -> pd.DataFrame:
         st.loc[sel, 'rank'] = st[sel].groupby(['construction', 'universe'])['mean'].rank(method='min', ascending=not hi)
     return st
 
+# %% ../nbs/22_report.ipynb #3bb34a2c
 def _cell(mean, std, seeds, rank, digits, fmt, mark=False) -> str:
     if not np.isfinite(mean): return '–'
     s = f"{mean:.{digits}f}" + (f" ± {std:.{digits}f}" if seeds > 1 else '')
@@ -136,6 +137,7 @@ def table1(results: pd.DataFrame, net: bool = False, fmt: str = 'md', marks: set
         out.loc[(r.construction, r.method), (universe_label(r.universe), HEADER[r.metric])] = cell
     return out
 
+# %% ../nbs/22_report.ipynb #048894e5
 def table1_caption(results: pd.DataFrame, net: bool = False) -> str:
     "What the table used: period, horizon, rebalance, groups held, trading rules, cost, benchmark per universe, seeds."
     one = lambda c: ', '.join(map(str, sorted(set(results[c]))))
@@ -157,6 +159,7 @@ def table1_caption(results: pd.DataFrame, net: bool = False) -> str:
             + (f"Mean ± std over seeds (up to {seeds}). " if seeds > 1 else "One seed per method. ")
             + "Best / second best per block and universe: bold / underlined.")
 
+# %% ../nbs/22_report.ipynb #ea9522db
 def markdown_table(t: pd.DataFrame, digits: int = 4) -> str:
     "A markdown table of `t` with its index as the first column, floats to `digits` decimals (no `tabulate` needed)."
     cell = lambda v: f"{v:.{digits}f}" if isinstance(v, float) else str(v)
