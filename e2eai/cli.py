@@ -11,64 +11,7 @@ import pandas as pd
 from .core import METHODS, Panel, shared_data_dir
 
 # %% auto #0
-__all__ = ['FINANCIAL_ARG', 'data_summary', 'format_summary', 'cmd_data_info', 'cmd_make_sample', 'cmd_train', 'cmd_reproduce',
-           'parser', 'check_args', 'main']
-
-# %% ../nbs/50_cli.ipynb #37e1270c
-def _fundamental_coverage(p: Panel, fx: np.ndarray) -> dict:
-    """group -> {factor: share of member-days it covers} for the fundamental factors (`fin_covered`: the share with
-    any report). `fx`: [member-days, M], the factors of `p`'s member-days."""
-    from e2eai.fundamentals import FUNDAMENTAL_NAMES
-    out = {}
-    for j, (name, group) in enumerate(zip(p.factor_names, p.factor_groups)):
-        if name not in FUNDAMENTAL_NAMES: continue
-        covered = np.nanmean(fx[:, j]) if name == 'fin_covered' else np.isfinite(fx[:, j]).mean()
-        out.setdefault(group, {})[name] = float(covered)
-    return out
-
-def data_summary(panel: Panel, universe: str) -> dict:
-    "Date range, stock and member counts, factors per group, missing-factor share and label coverage of one universe."
-    p = panel.universe(universe)
-    m = p.member[universe]
-    per_day = m.sum(1)
-    live = per_day > 0
-    fx = p.factors[m]                                    # [member-days, M]
-    lab = p.labels[m]                                    # [member-days, K]
-    return dict(
-        universe=universe,
-        first_day=str(p.dates[live][0]) if live.any() else None,
-        last_day=str(p.dates[live][-1]) if live.any() else None,
-        days=int(live.sum()), stocks=len(p.codes),
-        members_min=int(per_day[live].min()),
-        members_median=float(np.median(per_day[live])),
-        members_max=int(per_day[live].max()),
-        factors_per_group=pd.Series(p.factor_groups).value_counts().sort_index().to_dict(),
-        missing_factor_share=float(np.isnan(fx).mean()),
-        member_days_without_close=int(p.meta.get('member_days_without_close', {}).get(universe, 0)),
-        fundamental_coverage=_fundamental_coverage(p, fx),
-        label_coverage={f'r{k}': float(np.isfinite(lab[:, i]).mean()) for i, k in enumerate(p.horizons)},
-        benchmark=(p.meta.get('benchmarks', {}).get(universe, 'equal-weighted universe') if universe in p.benchmark
-                   else 'equal-weighted universe'),
-        market_series=p.meta.get('market_series', 'equal-weighted'), price_source=p.price_source)
-
-def format_summary(s: dict) -> str:
-    "The summary as the few lines `data-info` prints."
-    groups = ', '.join(f'{g} {n}' for g, n in s['factors_per_group'].items())
-    cover = ', '.join(f'{k} {v:.1%}' for k, v in s['label_coverage'].items())
-    fundamentals = '; '.join(f"{g} " + ', '.join(f'{n} {v:.0%}' for n, v in fs.items())
-                             for g, fs in (s.get('fundamental_coverage') or {}).items())
-    no_close = s.get('member_days_without_close')
-    return '\n'.join([
-        f"{s['universe']}: {s['first_day']} .. {s['last_day']} ({s['days']} days with members), "
-        f"{s['stocks']} stocks ever in the universe",
-        f"  members per day: min {s['members_min']}, median {s['members_median']:.0f}, max {s['members_max']}",
-        f"  factors ({sum(s['factors_per_group'].values())}): {groups}",
-        f"  missing factor values over member-days: {s['missing_factor_share']:.2%}",
-        f"  label coverage over member-days: {cover}",
-        *([f"  member-days without a close (left out): {no_close:,}"] if no_close else []),
-        *([f"  fundamentals, share of member-days covered: {fundamentals}"] if s.get('fundamental_coverage') else []),
-        f"  deal price: {s['price_source']}",
-        f"  benchmark: {s['benchmark']}; the Beta factors' market series: {s.get('market_series', 'equal-weighted')}"])
+__all__ = ['FINANCIAL_ARG', 'cmd_data_info', 'cmd_make_sample', 'cmd_train', 'cmd_reproduce', 'parser', 'check_args', 'main']
 
 # %% ../nbs/50_cli.ipynb #57333e9c
 def _data_dir(d):
@@ -81,7 +24,7 @@ def _data_dir(d):
 
 def cmd_data_info(a):
     "`e2eai data-info`: load the universes' panel and print each one's `format_summary`."
-    from e2eai.qlib import load_panel
+    from e2eai.qlib import load_panel, data_summary, format_summary
     data = _data_dir(a.data)
     from e2eai.experiment import user_factor_files, financial_file
     factor_file, groups = user_factor_files(data, a.factor_file, a.factor_groups)

@@ -17,7 +17,7 @@ from .fundamentals import fundamental_factors, read_pit
 __all__ = ['DEAL_SOURCES', 'INDEX_OF', 'MARKET', 'REQUIRED_FIELDS', 'OPTIONAL_FIELDS', 'write_qlib', 'write_series',
            'write_instruments', 'read_calendar', 'universes_on_disk', 'read_instruments', 'membership',
            'fields_on_disk', 'read_feature', 'read_industry', 'tradable', 'deal_price', 'make_labels', 'load_panel',
-           'pick_indexes']
+           'pick_indexes', 'data_summary', 'format_summary']
 
 # %% ../nbs/02_qlib.ipynb #ba7b4390
 def write_qlib(data_dir, dates, codes, fields: dict, instruments: dict | None = None,
@@ -436,3 +436,59 @@ def pick_indexes(d: Path, on_disk: set, universes, benchmarks: dict | None = Non
                       "they use the equal-weighted mean return of the stocks that traded "
                       "(name another with --market-index CODE)")
     return bench, market
+
+# %% ../nbs/02_qlib.ipynb #37e1270c
+def _fundamental_coverage(p: Panel, fx: np.ndarray) -> dict:
+    """group -> {factor: share of member-days it covers} for the fundamental factors (`fin_covered`: the share with
+    any report). `fx`: [member-days, M], the factors of `p`'s member-days."""
+    from e2eai.fundamentals import FUNDAMENTAL_NAMES
+    out = {}
+    for j, (name, group) in enumerate(zip(p.factor_names, p.factor_groups)):
+        if name not in FUNDAMENTAL_NAMES: continue
+        covered = np.nanmean(fx[:, j]) if name == 'fin_covered' else np.isfinite(fx[:, j]).mean()
+        out.setdefault(group, {})[name] = float(covered)
+    return out
+
+def data_summary(panel: Panel, universe: str) -> dict:
+    "Date range, stock and member counts, factors per group, missing-factor share and label coverage of one universe."
+    p = panel.universe(universe)
+    m = p.member[universe]
+    per_day = m.sum(1)
+    live = per_day > 0
+    fx = p.factors[m]                                    # [member-days, M]
+    lab = p.labels[m]                                    # [member-days, K]
+    return dict(
+        universe=universe,
+        first_day=str(p.dates[live][0]) if live.any() else None,
+        last_day=str(p.dates[live][-1]) if live.any() else None,
+        days=int(live.sum()), stocks=len(p.codes),
+        members_min=int(per_day[live].min()),
+        members_median=float(np.median(per_day[live])),
+        members_max=int(per_day[live].max()),
+        factors_per_group=pd.Series(p.factor_groups).value_counts().sort_index().to_dict(),
+        missing_factor_share=float(np.isnan(fx).mean()),
+        member_days_without_close=int(p.meta.get('member_days_without_close', {}).get(universe, 0)),
+        fundamental_coverage=_fundamental_coverage(p, fx),
+        label_coverage={f'r{k}': float(np.isfinite(lab[:, i]).mean()) for i, k in enumerate(p.horizons)},
+        benchmark=(p.meta.get('benchmarks', {}).get(universe, 'equal-weighted universe') if universe in p.benchmark
+                   else 'equal-weighted universe'),
+        market_series=p.meta.get('market_series', 'equal-weighted'), price_source=p.price_source)
+
+def format_summary(s: dict) -> str:
+    "The summary as the few lines `data-info` prints."
+    groups = ', '.join(f'{g} {n}' for g, n in s['factors_per_group'].items())
+    cover = ', '.join(f'{k} {v:.1%}' for k, v in s['label_coverage'].items())
+    fundamentals = '; '.join(f"{g} " + ', '.join(f'{n} {v:.0%}' for n, v in fs.items())
+                             for g, fs in (s.get('fundamental_coverage') or {}).items())
+    no_close = s.get('member_days_without_close')
+    return '\n'.join([
+        f"{s['universe']}: {s['first_day']} .. {s['last_day']} ({s['days']} days with members), "
+        f"{s['stocks']} stocks ever in the universe",
+        f"  members per day: min {s['members_min']}, median {s['members_median']:.0f}, max {s['members_max']}",
+        f"  factors ({sum(s['factors_per_group'].values())}): {groups}",
+        f"  missing factor values over member-days: {s['missing_factor_share']:.2%}",
+        f"  label coverage over member-days: {cover}",
+        *([f"  member-days without a close (left out): {no_close:,}"] if no_close else []),
+        *([f"  fundamentals, share of member-days covered: {fundamentals}"] if s.get('fundamental_coverage') else []),
+        f"  deal price: {s['price_source']}",
+        f"  benchmark: {s['benchmark']}; the Beta factors' market series: {s.get('market_series', 'equal-weighted')}"])

@@ -311,9 +311,19 @@ def start_ray(cluster: str, workers: int = 1) -> bool:
     import ray
     if ray.is_initialized(): return False
     quiet = dict(log_to_driver=False, configure_logging=False)
-    if cluster == 'local': ray.init(num_cpus=max(1, workers), include_dashboard=False, **quiet)
+    if cluster == 'local': _init_ray(ray, num_cpus=max(1, workers), include_dashboard=False, **quiet)
     else: ray.init(address=cluster, **quiet)
     return True
+
+def _init_ray(ray, tries: int = 3, **kwargs):
+    """`ray.init(**kwargs)` for a local instance, retried up to `tries` times when its node does not start within
+    Ray's fixed 30 s (seen on a 2-core machine at load 5); any other error is raised at once."""
+    for attempt in range(tries):
+        try:
+            return ray.init(**kwargs)
+        except Exception as e:
+            if 'timed out during startup' not in str(e) or attempt == tries - 1: raise
+            ray.shutdown()
 
 # %% ../nbs/40_reproduce.ipynb #42f3f35d
 PROFILES = dict(
