@@ -197,7 +197,8 @@ def run_fold(method: str, data: UniverseData, fold: Fold, seed: int = 0, train: 
              model: dict | None = None, extra_config: dict | None = None) -> RunRecord:
     "Train `method` on `fold` of `data` and return its run record with the test block's outputs."
     spec = method_info(method)
-    if fold.skipped: raise ValueError(f"{data.universe} fold {fold.j} cannot be run: {fold.skipped}")
+    if fold.skipped:
+        raise ValueError(f"{data.universe} fold {fold.j} cannot be run: {fold.skipped}")
     tcfg = train if isinstance(train, TrainConfig) else TrainConfig(**{**(train or {}), 'seed': seed})
     t0 = time.time()
     seed_everything(seed)

@@ -311,8 +311,10 @@ def start_ray(cluster: str, workers: int = 1) -> bool:
     import ray
     if ray.is_initialized(): return False
     quiet = dict(log_to_driver=False, configure_logging=False)
-    if cluster == 'local': _init_ray(ray, num_cpus=max(1, workers), include_dashboard=False, **quiet)
-    else: ray.init(address=cluster, **quiet)
+    if cluster == 'local':
+        _init_ray(ray, num_cpus=max(1, workers), include_dashboard=False, **quiet)
+    else:
+        ray.init(address=cluster, **quiet)
     return True
 
 def _init_ray(ray, tries: int = 3, **kwargs):
