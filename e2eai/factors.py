@@ -379,11 +379,15 @@ def _parse_dates(col: pd.Series) -> pd.Series:
     "Dates from ISO strings, datetimes or YYYYMMDD integers (NaT where unparsable)."
     if pd.api.types.is_integer_dtype(col):
         return pd.to_datetime(col.astype(str), format='%Y%m%d', errors='coerce')
-    d = pd.to_datetime(col, errors='coerce')                        # one format, inferred from the first value (fast)
+    d = _local(pd.to_datetime(col, errors='coerce'))               # one format, inferred from the first value (fast)
     redo = d.isna() & col.notna()
-    if redo.any(): d[redo] = pd.to_datetime(col[redo].astype(str), errors='coerce', format='mixed')
-    if d.dt.tz is not None: d = d.dt.tz_localize(None)
+    if redo.any():                                                 # other forms: each value on its own
+        d[redo] = _local(pd.to_datetime(col[redo].astype(str), errors='coerce', format='mixed'))
     return d.dt.normalize()
+
+def _local(d: pd.Series) -> pd.Series:
+    "Datetimes with a time zone as their local wall time, without the zone (the date as written); naive ones unchanged."
+    return d.dt.tz_localize(None) if d.dt.tz is not None else d
 
 # %% ../nbs/01_factors.ipynb #19df6575
 def _key_columns(df: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, str, str, list]:
@@ -402,7 +406,11 @@ def _key_columns(df: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, str, str, 
 
 def _row_dates(col: pd.Series, path: Path, at) -> pd.Series:
     "The `date` column `[rows]` as midnight datetimes; refuses a value that is not a date. `at(i)`: where row i is."
-    d = _parse_dates(col)
+    try:
+        d = _parse_dates(col)
+    except (TypeError, ValueError) as e:                           # e.g. offsets pandas cannot put in one column
+        raise ValueError(f"{path}: column {col.name!r}: cannot read its dates ({type(e).__name__}: "
+                         f"{str(e).splitlines()[0]}); write every date in one form, e.g. 2020-01-31 or 20200131") from None
     if d.isna().any():
         i = int(np.flatnonzero(d.isna())[0])
         raise ValueError(f"{path}: column {col.name!r}, {at(i)}: cannot parse {col.iloc[i]!r} as a date "
