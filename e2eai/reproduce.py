@@ -51,6 +51,7 @@ def _unfinished(job: Job, records: Path) -> Job | None:
         if problem is not None: left.append(s)
     return Job(job.universe, job.fold, job.method, tuple(left)) if left else None
 
+# %% ../nbs/40_reproduce.ipynb #dabd2222
 @contextmanager
 def _job_lock(out: Path, job: Job):
     """Hold `out/locks/<job>.lock` (created exclusively, holding pid and host) while the job runs: yields False when a
@@ -94,6 +95,7 @@ def _row(job: Job, status: str, seconds: float = 0., error: str = '', notebook: 
     return dict(run=job.name, status=status, seconds=seconds, error=error, notebook=notebook,
                 records=';'.join(job.runs))
 
+# %% ../nbs/40_reproduce.ipynb #aae435bb
 def _execute(batch: list[Job], notebook: Path, out: Path, params: dict, per_method: dict | None,
              kernel_name: str | None) -> list[dict]:
     """Run a batch of one (universe, fold)'s jobs in one notebook, each job under its lock; one row per job: 'done',
@@ -134,6 +136,7 @@ def _outcome(job: Job, out: Path, error: str, seconds: float = 0., notebook: str
     if _unfinished(job, out / 'records') is None: return _row(job, 'done', seconds, '', notebook)
     return _row(job, 'failed', seconds, error or 'no record written', notebook)
 
+# %% ../nbs/40_reproduce.ipynb #64b7b5a3
 def notebook_batches(jobs: list[Job], workers: int = 1, per_notebook: int | None = None) -> list[list[Job]]:
     """`jobs` grouped into notebook executions: the jobs of one (universe, fold) share a kernel start and a data load.
     `per_notebook` caps a batch; None splits each (universe, fold) into as many batches (methods taken in turn) as keep
@@ -264,6 +267,7 @@ def _unpack(archive: bytes, out: Path):
             nb.replace(out / 'notebooks' / nb.name)
     finally: shutil.rmtree(incoming, ignore_errors=True)
 
+# %% ../nbs/40_reproduce.ipynb #3ee60962
 def _run_on_ray(batches: list[list[Job]], notebook: Path, out: Path, params: dict, per_method: dict | None,
                 cpus: float, gpus: float, bar) -> list[dict]:
     """Every batch as one Ray task (`_remote_batch`, retried once when its worker or node is lost); the driver takes
@@ -373,6 +377,7 @@ def pick_folds(folds: list, which) -> list[int]:
     if bad: raise ValueError(f"folds {sorted(bad)} are not runnable; runnable folds are {ok}")
     return list(which)
 
+# %% ../nbs/40_reproduce.ipynb #e3b37457
 def check_settings(out: Path, settings: dict):
     """Refuse to add runs to a run folder made with other settings (data, window, fundamentals, training, model,
     backtest, threads, device): its records would be taken as finished and mixed into one Table 1. The first call
@@ -401,6 +406,7 @@ def _settings_diff(was: dict, now: dict) -> dict:
              for k, v in s.items() if m in was.get('per_method', {}) and was['per_method'][m].get(k) != v}
     return diff
 
+# %% ../nbs/40_reproduce.ipynb #60a9b442
 def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke', workers: int = 1, device: str = 'auto',
               methods=None, start=None, end=None, figures_dir=None, assemble: bool = True, progress: bool = True,
               financial=None, test_start=None, indexes: dict | None = None, cluster: str | None = None,
