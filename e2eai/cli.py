@@ -39,6 +39,7 @@ def cmd_make_sample(a):
     from e2eai.synthetic import make_sample
     print(f"wrote {make_sample(a.out, seed=a.seed)}")
 
+# %% ../nbs/50_cli.ipynb #586ae4cc
 def _kv(items) -> dict:
     "['lr=0.001', 'heads=2'] -> {'lr': 0.001, 'heads': 2} (values parsed as Python literals where they parse)."
     import ast
@@ -100,6 +101,7 @@ def _check_type(key: str, value, configs):
             raise SystemExit(f"--set {key}={value!r}: {c.__name__}.{key} takes {article} "
                              f"{want.__name__} (default {default!r})")
 
+# %% ../nbs/50_cli.ipynb #b3c53495
 def cmd_train(a):
     "`e2eai train`: one run (`e2eai.experiment.run_one`), its record written to `<out>/records`."
     from e2eai.experiment import run_one
@@ -247,6 +249,7 @@ def _ray_args(r: argparse.ArgumentParser):
     r.add_argument('--gpus-per-run', type=float, default=0,
                    help='GPUs a grid task needs on Ray, a fraction shares one (e.g. 0.25)')
 
+# %% ../nbs/50_cli.ipynb #55d2ddcf
 def parser() -> argparse.ArgumentParser:
     "The `e2eai` argument parser: `--debug`, then one sub-command each from `_add_data_info` ... `_add_reproduce`."
     p = argparse.ArgumentParser(prog='e2eai', description='End-to-end deep learning for active investing (E2EAI).')
