@@ -97,16 +97,16 @@ def compare(daily: pd.DataFrame, results: pd.DataFrame, net: bool = False, refer
                          d_alpha=100 * ANN * a['mean'], d_alpha_lo=100 * ANN * a['lo'], d_alpha_hi=100 * ANN * a['hi'],
                          p_alpha=a['p'], significant=a['p'] < level, days=a['days'], lags=a['lags'],
                          d_rank_ic=r.get('mean', np.nan), t_rank_ic=r.get('t', np.nan), p_rank_ic=r.get('p', np.nan)))
-    return _sorted(pd.DataFrame(rows), level, net)
+    return _sorted(pd.DataFrame(rows), level, net, reference)
 
-def _sorted(sig: pd.DataFrame, level: float, net: bool) -> pd.DataFrame:
+def _sorted(sig: pd.DataFrame, level: float, net: bool, reference: dict) -> pd.DataFrame:
     "Rows in Table 1's order (universe, block, method), the test's settings in `attrs`."
     if not sig.empty:
         rank = dict(universe=_order(sig.universe, UNIVERSE_ORDER), construction=[ADHOC, AUTO],
                     method=_order(sig.method, ROWS))
         order = lambda s: s.map({v: i for i, v in enumerate(rank[s.name])})
         sig = sig.sort_values(KEYS, key=order, ignore_index=True)
-    sig.attrs.update(level=level, net=net)
+    sig.attrs.update(level=level, net=net, reference=dict(reference))
     return sig
 
 # %% ../nbs/23_significance.ipynb #50f31ee0
@@ -118,7 +118,7 @@ def significance_marks(sig: pd.DataFrame) -> set:
 
 def marks_note(sig: pd.DataFrame) -> str:
     "The caption's sentence for the † marks."
-    refs = ', '.join(f"{r} in the {c} block" for c, r in REFERENCE.items())
+    refs = ', '.join(f"{r} in the {c} block" for c, r in sig.attrs.get('reference', REFERENCE).items())
     level = sig.attrs.get('level', .05)
     return (f"†: α differs from the block's E2E row ({refs}) at {100 * level:g} % (two-sided, Newey–West "
             f"standard error of the daily difference of seed-averaged active returns).")
