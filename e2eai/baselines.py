@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import torch
 import lightgbm as lgb
-from .core import masked_ic, masked_rank, HORIZONS, ic_stats, check_option
+from .core import masked_ic, masked_ic_matrix, masked_rank, HORIZONS, ic_stats, check_option
 from .model import ModelOutput
 from .batch import UniverseData
 
@@ -25,11 +25,9 @@ def daily_factor_ic(data: UniverseData, days, chunk: int = 64) -> torch.Tensor:
     undefined)."""
     days = torch.as_tensor(np.asarray(days), device=data.device)
     out = []
-    for d in days.split(chunk):
-        x = data.x[d].transpose(1, 2)[:, None]                        # [b, 1, M, N]
-        y = data.y[d].transpose(1, 2)[:, :, None]                     # [b, K, 1, N]
-        ok = (data.y_mask[d].transpose(1, 2) & data.mask[d][:, None])[:, :, None]
-        out.append(masked_ic(x, y, ok, undefined=torch.nan))
+    for d in days.split(chunk):                                       # each horizon over its own labelled members
+        ok = data.y_mask[d] & data.mask[d][..., None]                 # [b, N, K]
+        out.append(masked_ic_matrix(data.x[d], data.y[d], ok, undefined=torch.nan))   # [b, K, M]
     return torch.cat(out)
 
 def factor_ic_stats(data: UniverseData, days) -> dict:

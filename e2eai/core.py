@@ -184,8 +184,10 @@ def masked_rank_ic(x, y, mask=None, undefined: float = 0.) -> torch.Tensor:
 # %% ../nbs/00_core.ipynb #74d99f9c
 def masked_ic_matrix(a: torch.Tensor, b: torch.Tensor, mask: torch.Tensor, undefined: float = 0.,
                      eps: float = 1e-12) -> torch.Tensor:
-    """IC over `mask [B, N]` of every column of `a [B, N, P]` with every column of `b [B, N, Q]`: `[B, Q, P]` (finite
-    inputs where `mask`)."""
+    """IC of every column of `a [B, N, P]` with every column of `b [B, N, Q]`: `[B, Q, P]` (finite inputs where
+    `mask`). `mask [B, N]` is shared by every pair; `mask [B, N, Q]` gives each column of `b` its own rows
+    (`_ic_column_masks`)."""
+    if mask.dim() == 3: return _ic_column_masks(a, b, mask, undefined, eps)
     w = mask[..., None].to(a.dtype); n = w.sum(1, keepdim=True)                   # [B, 1, 1]
     def z(v):
         d = (v - (v * w).sum(1, keepdim=True) / n.clamp_min(1)) * w
@@ -194,6 +196,30 @@ def masked_ic_matrix(a: torch.Tensor, b: torch.Tensor, mask: torch.Tensor, undef
     za, oka = z(a); zb, okb = z(b)
     good = (n >= 2) & okb.transpose(1, 2) & oka                                   # [B, Q, P]
     return torch.where(good, zb.transpose(1, 2) @ za, torch.full((), undefined, dtype=a.dtype, device=a.device))
+
+def _ic_column_masks(a: torch.Tensor, b: torch.Tensor, mask: torch.Tensor, undefined: float,
+                     eps: float) -> torch.Tensor:
+    """`masked_ic_matrix` with rows per column of `b`, `mask [B, N, Q]`, in float64 sums as three matrix products
+    (no `[B, Q, P, N]` tensor); `a` is first centred over the rows any column uses, so a constant stays 0.
+
+        n_q = Σ_i w_iq,   S_q = Σ_i w_iq a_i,   V_q = Σ_i w_iq a_i² - S_q² / n_q,   C_q = Σ_i (b_iq - b̄_q) w_iq a_i
+        IC_q = C_q / sqrt(V_q Σ_i w_iq (b_iq - b̄_q)²)
+
+    `a [B, N, P]`, `b [B, N, Q]`, `mask [B, N, Q]` bool -> `[B, Q, P]` in `a`'s dtype."""
+    dtype, w = a.dtype, mask.double()                                              # w: [B, N, Q]
+    rows = mask.any(-1, keepdim=True)                                              # [B, N, 1]
+    a = torch.where(rows, a.double(), 0.)
+    a = torch.where(rows, a - a.sum(1, keepdim=True) / rows.sum(1, keepdim=True).clamp_min(1), 0.)
+    n = w.sum(1)[..., None]                                                        # [B, Q, 1]
+    b = torch.where(mask, b.double(), 0.)
+    b = (b - b.sum(1, keepdim=True) / n.transpose(1, 2).clamp_min(1)) * w        # centred in each column's rows
+    wt = w.transpose(1, 2)                                                         # [B, Q, N]
+    s, ss = wt @ a, wt @ (a * a)                                                   # [B, Q, P]
+    va = ss - s * s / n.clamp_min(1)
+    vb = (b * b).sum(1)[..., None]                                                 # [B, Q, 1]
+    good = (n >= 2) & (va > eps) & (va > 1e-10 * ss) & (vb > eps)                 # a constant in q's rows: undefined
+    ic = (b.transpose(1, 2) @ a) / torch.sqrt(torch.where(good, va * vb, 1.))
+    return torch.where(good, ic, undefined).to(dtype)
 
 # %% ../nbs/00_core.ipynb #9958f0a7
 def ic_stats(ic: torch.Tensor, dim: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
