@@ -35,6 +35,11 @@ def run_table(run_dir: Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _joined(universes: pd.Series) -> str:
+    "The universes of one notebook (a small grid's batch may hold several), as 'csi300+csi500'."
+    return '+'.join(sorted(set(universes)))
+
+
 def notebook_table(status: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
     """One row per executed notebook (several jobs may share one): its seconds, its records that are in `runs`, and what
     is left of its seconds beyond their load share, run seconds and evaluation: the per-notebook overhead."""
@@ -44,7 +49,7 @@ def notebook_table(status: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
     rec = st.assign(record=st.records.str.split(';')).explode('record')[['notebook', 'seconds', 'record']]
     rec = rec.merge(runs, left_on='record', right_on='run')
     accounted = rec.run_s + rec.evaluate_s.fillna(0) + rec.load_s.fillna(0)
-    nb = rec.assign(accounted=accounted).groupby('notebook').agg(universe=('universe', 'first'), seconds=('seconds', 'first'),
+    nb = rec.assign(accounted=accounted).groupby('notebook').agg(universe=('universe', _joined), seconds=('seconds', 'first'),
                                                                 records=('record', 'size'), accounted=('accounted', 'sum'))
     return nb.assign(overhead=nb.seconds - nb.accounted)
 
@@ -75,7 +80,8 @@ def main():
     found = [s for s in status if s.exists()]
     if found:
         nb = notebook_table(pd.concat([pd.read_csv(s, keep_default_na=False) for s in found], ignore_index=True), runs)
-        print("\n== notebooks (papermill, kernel start, imports, data load, runs, evaluation, saving), per universe")
+        print("\n== notebooks (papermill, kernel start, imports, data load, runs, evaluation, saving), per universe "
+              "(or the universes a notebook held)")
         print(nb.groupby('universe').agg(notebooks=('seconds', 'size'), records=('records', 'sum'), seconds=('seconds', 'sum'),
                                          overhead=('overhead', 'sum')).round(1).to_string())
         print(f"per-run overhead (notebook seconds beyond load, runs and evaluation, over its records): "

@@ -117,9 +117,10 @@ def _run_notebook(jobs: list[Job], notebook: Path, out: Path, params: dict, per_
     copy."""
     import papermill as pm
     u, j = jobs[0].universe, int(jobs[0].fold)
-    nb_out = out / 'notebooks' / f"{u}__fold{j:02d}__{'-'.join(x.method for x in jobs)}.ipynb"
+    nb_out = out / 'notebooks' / _notebook_name(jobs)
     nb_out.parent.mkdir(parents=True, exist_ok=True)
-    spec = [dict(method=x.method, seeds=list(x.seeds), **(per_method or {}).get(x.method, {})) for x in jobs]
+    spec = [dict(universe=x.universe, fold=int(x.fold), method=x.method, seeds=list(x.seeds),
+                 **(per_method or {}).get(x.method, {})) for x in jobs]
     t0 = time.time()
     try:
         parameters = {**params, 'universe': u, 'fold': j, 'jobs': spec, 'out_dir': str(out / 'records')}
@@ -131,6 +132,17 @@ def _run_notebook(jobs: list[Job], notebook: Path, out: Path, params: dict, per_
         error = f"{getattr(e, 'ename', type(e).__name__)}: {getattr(e, 'evalue', str(e))}".strip()
     return error, round(time.time() - t0, 1), nb_out
 
+def _notebook_name(jobs: list[Job]) -> str:
+    """The executed notebook's file name: `<universe>__fold<j>__<methods>` for each (universe, fold) of `jobs`, joined
+    by `+` (a name past 200 characters is cut and given a hash of the whole, so it stays unique)."""
+    groups: dict = {}
+    for x in jobs: groups.setdefault((x.universe, int(x.fold)), []).append(x.method)
+    name = '+'.join(f"{u}__fold{j:02d}__{'-'.join(ms)}" for (u, j), ms in groups.items())
+    if len(name) > 200:
+        import hashlib
+        name = f"{name[:180]}-{hashlib.sha1(name.encode()).hexdigest()[:10]}"
+    return f"{name}.ipynb"
+
 def _outcome(job: Job, out: Path, error: str, seconds: float = 0., notebook: str = '') -> dict:
     "The row of a job that ran: 'done' when its records load now, else 'failed' with `error`."
     if _unfinished(job, out / 'records') is None: return _row(job, 'done', seconds, '', notebook)
@@ -138,17 +150,26 @@ def _outcome(job: Job, out: Path, error: str, seconds: float = 0., notebook: str
 
 # %% ../nbs/40_reproduce.ipynb #64b7b5a3
 def notebook_batches(jobs: list[Job], workers: int = 1, per_notebook: int | None = None) -> list[list[Job]]:
-    """`jobs` grouped into notebook executions: the jobs of one (universe, fold) share a kernel start and a data load.
-    `per_notebook` caps a batch; None splits each (universe, fold) into as many batches (methods taken in turn) as keep
-    2 x `workers` notebooks for a grid of few (universe, fold)s, such as the quick profile's three."""
+    """`jobs` grouped into notebook executions, which share a kernel start, the imports and each universe's load.
+    Each (universe, fold) is one batch when there are at least 2 x `workers` of them; a grid of fewer, such as the
+    sample's or the quick profile's three, is dealt into `workers` batches across them (`_deal`), each universe's jobs
+    together inside a batch. `per_notebook` caps a batch instead: each (universe, fold) in batches of at most that
+    many."""
     groups: dict = {}
     for job in jobs: groups.setdefault((job.universe, job.fold), []).append(job)
-    parts = -(-2 * max(1, workers) // max(1, len(groups)))
-    batches = []
-    for g in groups.values():
-        k = -(-len(g) // per_notebook) if per_notebook else min(parts, len(g))
-        batches += [g[i::k] for i in range(k)]
-    return batches
+    if per_notebook:
+        return [g[i::k] for g in groups.values() for k in [-(-len(g) // per_notebook)] for i in range(k)]
+    if len(groups) >= 2 * max(1, workers): return list(groups.values())
+    return _deal(list(groups.values()), workers)
+
+def _deal(groups: list[list[Job]], workers: int) -> list[list[Job]]:
+    """The jobs of `groups` dealt to `workers` batches in turn, every other group taken from its end (so batch 0 does
+    not get every group's first method, nor batch 1 every second); in each batch the jobs keep their grid order, and an
+    empty batch is dropped."""
+    w = max(1, workers)
+    order = [job for g, group in enumerate(groups) for job in (group if g % 2 == 0 else group[::-1])]
+    flat = [job for group in groups for job in group]
+    return [sorted(order[i::w], key=flat.index) for i in range(w) if order[i::w]]
 
 def run_grid(jobs: list[Job], notebook, out, params: dict | None = None, workers: int = 1,
              kernel_name: str | None = None, progress: bool = True, per_method: dict | None = None,
@@ -185,14 +206,49 @@ def run_grid(jobs: list[Job], notebook, out, params: dict | None = None, workers
 
 def _run_local(batches: list[list[Job]], notebook: Path, out: Path, params: dict, per_method: dict | None,
                kernel_name: str | None, workers: int, bar) -> list[dict]:
-    "Every batch in a pool of `workers` threads on this machine (`_execute`, one notebook each); one row per job."
+    """Every batch in a pool of `workers` threads on this machine (`_execute`, one notebook each); one row per job.
+    The bar moves as each job's records appear (`_JobBar`), not only when its notebook ends."""
     rows = []
-    with ThreadPoolExecutor(max(1, workers)) as pool:
+    with ThreadPoolExecutor(max(1, workers)) as pool, _JobBar([j for b in batches for j in b], out, bar) as jobs_bar:
         futs = [pool.submit(_execute, b, notebook, out, params, per_method, kernel_name) for b in batches]
         for f in as_completed(futs):
             rows += f.result()
-            bar.update(len(f.result()))
+            jobs_bar.count([r['run'] for r in f.result()])
     return rows
+
+class _JobBar:
+    """Moves `bar` once per job of `jobs`: when every record of the job has been written under `out/records` since the
+    start (polled every `every` seconds in a thread), or when `count` is given its name (its notebook ended)."""
+    def __init__(self, jobs: list[Job], out: Path, bar, every: float = 2.):
+        self.out, self.bar, self.every = out / 'records', bar, every
+        self.left = {j.name: (j, [self._stamp(r) for r in j.runs]) for j in jobs}      # a damaged record is redone
+        self.lock, self.stop = threading.Lock(), threading.Event()
+        self.thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _stamp(self, run: str) -> float | None:
+        try: return (self.out / run).stat().st_mtime_ns
+        except FileNotFoundError: return None
+
+    def _written(self, job: Job, before: list) -> bool:
+        return all(s is not None and s != b for s, b in zip(map(self._stamp, job.runs), before))
+
+    def _poll(self):
+        while not self.stop.wait(self.every):
+            with self.lock: todo = list(self.left.items())
+            self.count([name for name, (job, before) in todo if self._written(job, before)])
+
+    def count(self, names: list[str]):
+        "Move the bar for the jobs named that it has not counted yet."
+        with self.lock: names = [n for n in names if self.left.pop(n, None) is not None]
+        if names: self.bar.update(len(names))
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
 
 def _merge_status(out: Path, status: pd.DataFrame):
     """Fold this command's rows into `out/grid_status.csv` under a file lock, so two commands on one folder both
