@@ -217,7 +217,7 @@ class LightGBMModel:
         xv, yv, dayv, slotv = label_rows(data, valid_days, cfg.label, cfg.max_rows, self.seed + 1)
         day, slot = torch.as_tensor(dayv, device=data.device), torch.as_tensor(slotv, device=data.device)
         rv = data.y[day, slot].double().cpu().numpy()                                # [R', K] raw returns
-        self.boosters, self.scale, rows = [], [], []
+        self.boosters, self.scale, rows, self._sets = [], [], [], {}
         for k, h in enumerate(data.horizons):
             b, s, row = self._fit_horizon(k, h, data.factor_names, (xt, yt), (xv, yv, rv, dayv))
             self.boosters.append(b)                                                  # at its best iteration
@@ -225,7 +225,18 @@ class LightGBMModel:
             rows.append(row)
         self.history = pd.DataFrame(rows)                                            # one row per horizon
         self.best_iteration = self.history.best_iteration.tolist()
+        del self._sets                                                               # the binned data, not needed now
         return self
+
+    def _datasets(self, xt: np.ndarray, it: np.ndarray, xv: np.ndarray, iv: np.ndarray, factor_names) -> tuple:
+        """The training and validation `lgb.Dataset`s of the rows `it [R]`, `iv [R']` (bool), binned once and shared
+        by every horizon labelled on the same rows (each booster sets its own label): the same trees as building them
+        anew, since LightGBM's bins depend on the factors alone."""
+        key = (np.packbits(it).tobytes(), np.packbits(iv).tobytes())
+        if key not in self._sets:
+            dt = lgb.Dataset(xt[it], feature_name=list(factor_names), free_raw_data=True)
+            self._sets[key] = dt, lgb.Dataset(xv[iv], reference=dt)
+        return self._sets[key]
 
     def _fit_horizon(self, k: int, h: int, factor_names, train: tuple, valid: tuple) -> tuple:
         """The booster of horizon `k` (`h` days) on the rows labelled there. `train`: `x [R, M]`, labels `y [R, K]`;
@@ -237,8 +248,9 @@ class LightGBMModel:
             raise ValueError(f"LightGBM r{h}: {it.sum()} labelled training rows (need {2 * cfg.min_data_in_leaf}) "
                              f"and {iv.sum()} validation rows (need 1)")
         s = yt[it, k].std()                                                     # label in units of its training std
-        dt = lgb.Dataset(xt[it], yt[it, k] / s, feature_name=list(factor_names), free_raw_data=True)
-        dv = lgb.Dataset(xv[iv], yv[iv, k] / s, reference=dt)
+        dt, dv = self._datasets(xt, it, xv, iv, factor_names)
+        dt.set_label(yt[it, k] / s)
+        dv.set_label(yv[iv, k] / s)
         ev = {}                                                                 # l2 (when it stops), then rank_ic
         b = lgb.train(cfg.params(self.seed), dt, cfg.num_boost_round, valid_sets=[dv], valid_names=['valid'],
                       feval=daily_rank_ic_feval(rv[iv, k], dayv[iv]),
