@@ -21,8 +21,9 @@ IMPLS = ('dense', 'fast', 'auto')
 AUTO_FAST_MIN_N = dict(industry=150, cross=250, universe=150)
 # 'universe': every member of the day is a neighbour (MGAT's graph, not eq. 4's)
 RELATIONS = ('industry', 'cross', 'universe')
-# fast cross path: targets whose own industry outweighs their neighbourhood by more are redone densely
-CROSS_MASS_RATIO = 1e6
+# fast cross path, by the precision of its sums: targets whose own industry outweighs their neighbourhood by more are
+# redone densely (the difference complete - own keeps ~6 significant digits in float32, ~10 in float64)
+CROSS_MASS_RATIO = {torch.float32: 10., torch.float64: 1e6}
 
 def attend_dense(h: Tensor, s: Tensor, t: Tensor, adj: Tensor, negative_slope: float) -> Tensor:
     """GAT neighbour sums `[B, H, N, C]` from `h [B, H, N, C]`, target and source scores `s, t [B, H, N]` with the full
@@ -170,8 +171,10 @@ def attend_industry(h: Tensor, s: Tensor, t: Tensor, industry: Tensor, mask: Ten
     return acc[..., :-1] / torch.where(mask[:, None], acc[..., -1], 1.)[..., None]
 
 def attend_cross(h: Tensor, s: Tensor, t: Tensor, industry: Tensor, mask: Tensor, negative_slope: float) -> Tensor:
-    "GAT neighbour sums `[B, H, N, C]` on the cross-industry graph: complete - own industry + self-loop (float64 sums)."
-    dtype, (h, s, t) = h.dtype, (x.double() for x in (h, s, t))
+    """GAT neighbour sums `[B, H, N, C]` on the cross-industry graph: complete - own industry + self-loop, summed in the
+    inputs' precision (at least float32), with `CROSS_MASS_RATIO`'s dense redo for that precision."""
+    dtype, work = h.dtype, torch.promote_types(h.dtype, torch.float32)
+    h, s, t = (x.to(work) for x in (h, s, t))
     segments = industry_segments(industry, mask)
     B, H, N = s.shape
     group = segments[0][:, None].expand(B, H, N)
@@ -184,8 +187,8 @@ def attend_cross(h: Tensor, s: Tensor, t: Tensor, industry: Tensor, mask: Tensor
     alone = ((segments[2] - segments[1]) == mask.sum(-1, keepdim=True))[:, None, :, None]  # no other industry that day
     loop = (F.leaky_relu(s + t, negative_slope) - m).exp()[..., None] * torch.cat([h, torch.ones_like(h[..., :1])], -1)
     acc = torch.where(alone, 0., full - own) + loop
-    lost = (own[..., -1] > CROSS_MASS_RATIO * acc[..., -1]) & mask[:, None]   # the difference lost its precision
-    acc = torch.where(lost[..., None], loop, acc)                             # (a safe placeholder, replaced below)
+    lost = (own[..., -1] > CROSS_MASS_RATIO[work] * acc[..., -1]) & mask[:, None]   # the difference lost precision
+    acc = torch.where(lost[..., None], 1., acc)             # a constant placeholder, replaced below: no 0/0 in backward
     out = acc[..., :-1] / acc[..., -1:]
     redo = lost.any(-1)                                                       # [B, H]: (day, head)s done densely
     if redo.any():
