@@ -202,8 +202,8 @@ def _ic_column_masks(a: torch.Tensor, b: torch.Tensor, mask: torch.Tensor, undef
     """`masked_ic_matrix` with rows per column of `b`, `mask [B, N, Q]`, in float64 sums as three matrix products
     (no `[B, Q, P, N]` tensor); `a` is first centred over the rows any column uses, so a constant stays 0.
 
-        n_q = Σ_i w_iq,   S_q = Σ_i w_iq a_i,   V_q = Σ_i w_iq a_i² - S_q² / n_q,   C_q = Σ_i (b_iq - b̄_q) w_iq a_i
-        IC_q = C_q / sqrt(V_q Σ_i w_iq (b_iq - b̄_q)²)
+        n_q = Σ_i w_iq,   S_q = Σ_i w_iq a_i,   V_q = Σ_i w_iq a_i² - S_q² / n_q
+        C_q = Σ_i (b_iq - b̄_q) w_iq a_i,   IC_q = C_q / sqrt(V_q Σ_i w_iq (b_iq - b̄_q)²)
 
     `a [B, N, P]`, `b [B, N, Q]`, `mask [B, N, Q]` bool -> `[B, Q, P]` in `a`'s dtype."""
     dtype, w = a.dtype, mask.double()                                              # w: [B, N, Q]
