@@ -82,6 +82,15 @@ class LinearFactorModel:
         "`batch.x [B, N, M]` -> `deep [B, N, K]` = `x @ beta.T`, 0 at padding."
         return ModelOutput(deep=torch.einsum('bnm,km->bnk', batch.x, self.beta) * batch.mask[..., None])
 
+def _gram_per_horizon(x: torch.Tensor, ok: torch.Tensor) -> torch.Tensor:
+    """`X_k^T X_k` `[K, M, M]` over the rows labelled at each horizon k (`x [T, N, M]`, `ok [T, N, K]`): one product
+    over the rows labelled at every horizon (nearly all), plus each horizon's few other rows."""
+    every = ok.all(-1)                                                    # [T, N]
+    shared = x[every].T @ x[every]                                        # [M, M]
+    rest = ok.any(-1) & ~every                                            # [T, N] labelled at some horizons only
+    xr, wr = x[rest], ok[rest].to(x.dtype)                                # [R, M], [R, K]
+    return shared + torch.einsum('rm,rk,rl->kml', xr, wr, xr)
+
 class LinearModel(LinearFactorModel):
     r"""Cross-sectional linear multi-factor model: pooled ridge fit of the day-demeaned return on the factors, per
     horizon.
@@ -96,7 +105,7 @@ class LinearModel(LinearFactorModel):
         x, y, ok = data.x[d].double(), data.y[d].double(), data.y_mask[d]    # [T, N, M], [T, N, K]
         w = ok.double()
         y = day_demeaned(y, w) * w                                           # demeaned per day, 0 where no label
-        xtx = torch.einsum('tnm,tnk,tnl->kml', x, w, x)                      # [K, M, M] Gram over labelled rows
+        xtx = _gram_per_horizon(x, ok)                                       # [K, M, M] Gram over labelled rows
         xty = torch.einsum('tnm,tnk->km', x, y)                              # [K, M]
         eye = torch.eye(x.shape[-1], dtype=x.dtype, device=x.device)
         n = w.sum((0, 1))[:, None, None].clamp_min(1)                        # [K, 1, 1] labelled rows
