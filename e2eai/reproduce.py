@@ -207,12 +207,14 @@ def run_grid(jobs: list[Job], notebook, out, params: dict | None = None, workers
 def _run_local(batches: list[list[Job]], notebook: Path, out: Path, params: dict, per_method: dict | None,
                kernel_name: str | None, workers: int, bar) -> list[dict]:
     """Every batch in a pool of `workers` threads on this machine (`_execute`, one notebook each); one row per job.
-    The bar moves as each job's records appear (`_JobBar`), not only when its notebook ends."""
+    The bar moves as each job's records appear (`_JobBar`), not only when its notebook ends; each batch's rows reach
+    `grid_status.csv` as it ends, so a sweep killed midway keeps the rows of what it finished."""
     rows = []
     with ThreadPoolExecutor(max(1, workers)) as pool, _JobBar([j for b in batches for j in b], out, bar) as jobs_bar:
         futs = [pool.submit(_execute, b, notebook, out, params, per_method, kernel_name) for b in batches]
         for f in as_completed(futs):
             rows += f.result()
+            _merge_status(out, pd.DataFrame(f.result()))
             jobs_bar.count([r['run'] for r in f.result()])
     return rows
 
@@ -328,7 +330,7 @@ def _run_on_ray(batches: list[list[Job]], notebook: Path, out: Path, params: dic
                 cpus: float, gpus: float, bar) -> list[dict]:
     """Every batch as one Ray task (`_remote_batch`, retried once when its worker or node is lost); the driver takes
     the locks, writes what comes back into `out` (`_task_result`) and reports one row per job with the node it ran
-    on."""
+    on, in `grid_status.csv` too as each task ends."""
     import ray
     task = ray.remote(_remote_batch).options(num_cpus=cpus, num_gpus=gpus, max_retries=1, retry_exceptions=False)
     text, rows, pending = notebook.read_text(), [], {}
@@ -345,9 +347,10 @@ def _run_on_ray(batches: list[list[Job]], notebook: Path, out: Path, params: dic
             (ref,), _ = ray.wait(list(pending), num_returns=1)
             todo, held = pending.pop(ref)
             error, seconds, node, nb_out = _task_result(ref, out)
-            for job in todo:
-                rows.append(dict(_outcome(job, out, error, seconds, nb_out), node=node))
-                bar.update()
+            done = [dict(_outcome(job, out, error, seconds, nb_out), node=node) for job in todo]
+            rows += done
+            _merge_status(out, pd.DataFrame(done))
+            bar.update(len(done))
             held.close()
     return rows
 
