@@ -226,38 +226,38 @@ class LightGBMModel:
         xv, yv, dayv, slotv = label_rows(data, valid_days, cfg.label, cfg.max_rows, self.seed + 1)
         day, slot = torch.as_tensor(dayv, device=data.device), torch.as_tensor(slotv, device=data.device)
         rv = data.y[day, slot].double().cpu().numpy()                                # [R', K] raw returns
-        self.boosters, self.scale, rows, self._sets = [], [], [], {}
+        self.boosters, self.scale, rows, sets = [], [], [], {}                      # sets: `_datasets`' bins
         for k, h in enumerate(data.horizons):
-            b, s, row = self._fit_horizon(k, h, data.factor_names, (xt, yt), (xv, yv, rv, dayv))
+            b, s, row = self._fit_horizon(k, h, data.factor_names, (xt, yt), (xv, yv, rv, dayv), sets)
             self.boosters.append(b)                                                  # at its best iteration
             self.scale.append(s)
             rows.append(row)
         self.history = pd.DataFrame(rows)                                            # one row per horizon
         self.best_iteration = self.history.best_iteration.tolist()
-        del self._sets                                                               # the binned data, not needed now
         return self
 
-    def _datasets(self, xt: np.ndarray, it: np.ndarray, xv: np.ndarray, iv: np.ndarray, factor_names) -> tuple:
-        """The training and validation `lgb.Dataset`s of the rows `it [R]`, `iv [R']` (bool), binned once and shared
-        by every horizon labelled on the same rows (each booster sets its own label): the same trees as building them
-        anew, since LightGBM's bins depend on the factors alone."""
+    @staticmethod
+    def _datasets(sets: dict, xt: np.ndarray, it: np.ndarray, xv: np.ndarray, iv: np.ndarray, factor_names) -> tuple:
+        """The training and validation `lgb.Dataset`s of the rows `it [R]`, `iv [R']` (bool), binned once (kept in
+        `sets`) and shared by every horizon labelled on the same rows (each booster sets its own label): the same trees
+        as building them anew, since LightGBM's bins depend on the factors alone."""
         key = (np.packbits(it).tobytes(), np.packbits(iv).tobytes())
-        if key not in self._sets:
+        if key not in sets:
             dt = lgb.Dataset(xt[it], feature_name=list(factor_names), free_raw_data=True)
-            self._sets[key] = dt, lgb.Dataset(xv[iv], reference=dt)
-        return self._sets[key]
+            sets[key] = dt, lgb.Dataset(xv[iv], reference=dt)
+        return sets[key]
 
-    def _fit_horizon(self, k: int, h: int, factor_names, train: tuple, valid: tuple) -> tuple:
+    def _fit_horizon(self, k: int, h: int, factor_names, train: tuple, valid: tuple, sets: dict) -> tuple:
         """The booster of horizon `k` (`h` days) on the rows labelled there. `train`: `x [R, M]`, labels `y [R, K]`;
-        `valid`: `x [R', M]`, `y [R', K]`, raw returns `[R', K]` and `day [R']`. Returns the booster, its label's
-        training std (the label's unit) and its `history` row."""
+        `valid`: `x [R', M]`, `y [R', K]`, raw returns `[R', K]` and `day [R']`; `sets`: the fit's binned data
+        (`_datasets`). Returns the booster, its label's training std (the label's unit) and its `history` row."""
         cfg, (xt, yt), (xv, yv, rv, dayv) = self.cfg, train, valid
         it, iv = np.isfinite(yt[:, k]), np.isfinite(yv[:, k])                   # [R], [R'] labelled at k
         if it.sum() < 2 * cfg.min_data_in_leaf or not iv.any():
             raise ValueError(f"LightGBM r{h}: {it.sum()} labelled training rows (need {2 * cfg.min_data_in_leaf}) "
                              f"and {iv.sum()} validation rows (need 1)")
         s = yt[it, k].std()                                                     # label in units of its training std
-        dt, dv = self._datasets(xt, it, xv, iv, factor_names)
+        dt, dv = self._datasets(sets, xt, it, xv, iv, factor_names)
         dt.set_label(yt[it, k] / s)
         dv.set_label(yv[iv, k] / s)
         ev = {}                                                                 # l2 (when it stops), then rank_ic

@@ -42,6 +42,12 @@ def make_jobs(universes, folds, methods, seeds, deterministic=()) -> list[Job]:
     return [Job(u, folds[u][-1 - i], m, seeds[:1] if m in deterministic else seeds)
             for i in range(depth) for u in universes if i < len(folds[u]) for m in methods]
 
+def _by_fold(jobs: list[Job]) -> dict:
+    "(universe, fold) -> its jobs, in the order of `jobs`."
+    groups: dict = {}
+    for job in jobs: groups.setdefault((job.universe, job.fold), []).append(job)
+    return groups
+
 def _unfinished(job: Job, records: Path) -> Job | None:
     "The job with only its seeds whose record is missing or damaged (None when all load); a damaged one is named."
     left = []
@@ -135,9 +141,7 @@ def _run_notebook(jobs: list[Job], notebook: Path, out: Path, params: dict, per_
 def _notebook_name(jobs: list[Job]) -> str:
     """The executed notebook's file name: `<universe>__fold<j>__<methods>` for each (universe, fold) of `jobs`, joined
     by `+` (a name past 200 characters is cut and given a hash of the whole, so it stays unique)."""
-    groups: dict = {}
-    for x in jobs: groups.setdefault((x.universe, int(x.fold)), []).append(x.method)
-    name = '+'.join(f"{u}__fold{j:02d}__{'-'.join(ms)}" for (u, j), ms in groups.items())
+    name = '+'.join(f"{u}__fold{int(j):02d}__{'-'.join(x.method for x in g)}" for (u, j), g in _by_fold(jobs).items())
     if len(name) > 200:
         import hashlib
         name = f"{name[:180]}-{hashlib.sha1(name.encode()).hexdigest()[:10]}"
@@ -155,8 +159,7 @@ def notebook_batches(jobs: list[Job], workers: int = 1, per_notebook: int | None
     sample's or the quick profile's three, is dealt into `workers` batches across them (`_deal`), each universe's jobs
     together inside a batch. `per_notebook` caps a batch instead: each (universe, fold) in batches of at most that
     many."""
-    groups: dict = {}
-    for job in jobs: groups.setdefault((job.universe, job.fold), []).append(job)
+    groups = _by_fold(jobs)
     if per_notebook:
         return [g[i::k] for g in groups.values() for k in [-(-len(g) // per_notebook)] for i in range(k)]
     if len(groups) >= 2 * max(1, workers): return list(groups.values())
@@ -227,7 +230,7 @@ class _JobBar:
         self.lock, self.stop = threading.Lock(), threading.Event()
         self.thread = threading.Thread(target=self._poll, daemon=True)
 
-    def _stamp(self, run: str) -> float | None:
+    def _stamp(self, run: str) -> int | None:
         try: return (self.out / run).stat().st_mtime_ns
         except FileNotFoundError: return None
 
