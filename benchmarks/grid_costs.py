@@ -4,13 +4,14 @@ training seconds per epoch, and what the same runs would take under another trai
 The run records' `config.json` (the run's own seconds, its TrainConfig, and `timing`: fit, score, predict, evaluate and its
 share of the notebook's data load) and `history.csv` (seconds of every epoch) and the grid's `grid_status.csv` (seconds of
 each notebook, papermill and kernel start included; jobs that shared a notebook share its row's seconds) are all it
-reads. Per run it prints where the time goes, and per notebook the overhead: what is left beyond load, runs and evaluation. The
+reads, with the executed notebooks' papermill timestamps for the wall time. Per run it prints where the time goes, and per
+notebook the overhead: what is left beyond load, runs and evaluation. The
 extrapolation scales each run's epoch time by the ratio of days per epoch (`day_stride`) and of epochs; it is an
 estimate, printed as one, for a profile that was not run. Run from the repository root:
 
     python benchmarks/grid_costs.py runs/real [--status runs/real/grid_status.csv ...] [--epochs 20 --day-stride 1]
 """
-import argparse, json
+import argparse, json, re
 from pathlib import Path
 import pandas as pd
 from e2eai.records import run_name
@@ -38,6 +39,83 @@ def run_table(run_dir: Path) -> pd.DataFrame:
 def _joined(universes: pd.Series) -> str:
     "The universes of one notebook (a small grid's batch may hold several), as 'csi300+csi500'."
     return '+'.join(sorted(set(universes)))
+
+
+def _stamp(text) -> pd.Timestamp:
+    return pd.Timestamp(text) if text else pd.NaT
+
+
+def _fold_key(part: str) -> tuple[str, int] | None:
+    "The (universe, fold) of one notebook name part, `<universe>__fold<j>__<methods>` or `<universe>__<method>__fold<j>__...`."
+    m = re.match(r'(\w+?)__.*?fold(\d+)', part)
+    return (m.group(1), int(m.group(2))) if m else None
+
+
+def _record_times(run_dir: Path, key: tuple[str, int]) -> list[pd.Timestamp]:
+    "When each run record of (universe, fold) `key` was written (its config.json's mtime)."
+    u, j = key
+    return [pd.Timestamp(f.stat().st_mtime, unit='s', tz='UTC')
+            for f in (run_dir / 'records' / u).glob(f'*/seed*/fold{j:02d}/config.json')]
+
+
+def _killed_end(run_dir: Path, iv: pd.DataFrame, i) -> pd.Timestamp:
+    """The end of killed notebook `iv.loc[i]`: its last finished cell, or the last run record of its (universe, fold)s
+    written after it started and before the next notebook of any of them started, whichever is later."""
+    later = [s for s, folds in zip(iv.start, iv.folds) if s > iv.start[i] and folds & iv.folds[i]]
+    stop = min(later, default=pd.Timestamp.max.tz_localize('UTC'))
+    written = [t for key in iv.folds[i] for t in _record_times(run_dir, key) if iv.start[i] < t < stop]
+    return max([iv.last_cell[i], *written])
+
+
+def notebook_intervals(run_dir: Path) -> pd.DataFrame:
+    """One row per executed grid notebook in `run_dir/notebooks`: its universes, and when it ran. `start` is papermill's;
+    `end` is papermill's, or for a notebook killed midway (it has no end), the later of its last finished cell and the
+    last run record of its (universe, fold) written before another notebook of that (universe, fold) started. The
+    killed job's unfinished work is not counted, and a notebook a resumed sweep re-ran under the same name keeps only its
+    last run, so wall times from these intervals are lower bounds."""
+    rows = []
+    for f in sorted((run_dir / 'notebooks').glob('*.ipynb')):
+        if '__' not in f.stem: continue                                          # table1, figures: not grid notebooks
+        meta = json.loads(f.read_text())
+        pm = meta['metadata'].get('papermill', {})
+        if not pm.get('start_time'): continue
+        ends = [_stamp(c['metadata'].get('papermill', {}).get('end_time')) for c in meta['cells']]
+        parts = f.stem.split('+')
+        rows.append(dict(notebook=f.name, parts=parts, folds={_fold_key(p) for p in parts} - {None}, start=_stamp(pm['start_time']),
+                         end=_stamp(pm.get('end_time')), last_cell=max([e for e in ends if pd.notna(e)], default=pd.NaT)))
+    iv = pd.DataFrame(rows, columns=['notebook', 'parts', 'folds', 'start', 'end', 'last_cell'])
+    iv['finished'] = iv.end.notna()
+    iv['end'] = [e if done else _killed_end(run_dir, iv, i) for i, e, done in zip(iv.index, iv.end, iv.finished)]
+    iv['universe'] = ['+'.join(sorted({p.split('__')[0] for p in parts})) for parts in iv.parts]
+    return iv[['notebook', 'universe', 'start', 'end', 'finished']]
+
+
+def union_seconds(iv: pd.DataFrame, gap_s: float = 120.) -> tuple[float, int]:
+    """Seconds covered by the union of the intervals `iv[start, end]`, and the pieces they form: runs of overlapping
+    intervals, a new piece after a gap of more than `gap_s` with nothing running (a killed and resumed sweep)."""
+    total, pieces, cur_s, cur_e = 0., 0, None, None
+    for s, e in sorted(zip(iv.start, iv.end)):
+        if cur_e is not None and s <= cur_e:
+            cur_e = max(cur_e, e)
+            continue
+        if cur_e is not None:
+            total += (cur_e - cur_s).total_seconds()
+            pieces += (s - cur_e).total_seconds() > gap_s
+        cur_s, cur_e = s, e
+        pieces = max(pieces, 1)
+    if cur_e is not None: total += (cur_e - cur_s).total_seconds()
+    return total, pieces
+
+
+def wall_table(iv: pd.DataFrame) -> pd.DataFrame:
+    """Per universe (and for all notebooks together): wall hours while at least one of its notebooks ran, the pieces
+    the sweep ran in, the notebooks and how many were killed before they finished."""
+    rows = []
+    for u, g in list(iv.groupby('universe')) + [('all', iv)]:
+        sec, pieces = union_seconds(g)
+        rows.append(dict(universe=u, wall_h=sec / 3600, pieces=pieces, notebooks=len(g), killed=int((~g.finished).sum()),
+                         first=g.start.min().strftime('%Y-%m-%d %H:%M'), last=g.end.max().strftime('%Y-%m-%d %H:%M')))
+    return pd.DataFrame(rows).set_index('universe')
 
 
 def notebook_table(status: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
@@ -87,6 +165,11 @@ def main():
         print(f"per-run overhead (notebook seconds beyond load, runs and evaluation, over its records): "
               f"{nb.overhead.sum() / nb.records.sum():.2f} s ({len(nb)} notebooks, {nb.records.sum()} records, "
               f"{nb.overhead.sum() / len(nb):.1f} s a notebook)")
+    iv = notebook_intervals(a.run_dir)
+    if len(iv):
+        print("\n== wall time per universe, MEASURED as the union of its notebooks' papermill intervals (a killed notebook "
+              "to its last record; a lower bound: notebook_intervals says why)")
+        print(wall_table(iv).round(2).to_string())
     scale = runs.day_stride / a.day_stride * (a.epochs / runs.epochs.where(runs.epochs > 0))
     est = (runs.run_s - runs.train_s + runs.train_s * scale.fillna(1))
     print(f"\n== ESTIMATE, not measured: the same runs with {a.epochs} epochs (no early stop) over every {a.day_stride}. day")
