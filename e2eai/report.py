@@ -19,8 +19,8 @@ from .diagnostics import ic_series, ic_table, group_returns, save_figure
 # %% auto #0
 __all__ = ['UNIVERSE_ORDER', 'DAILY', 'METRICS', 'HEADER', 'LATEX_HEADER', 'DIGITS', 'HIGHER_BETTER', 'portfolios',
            'universe_label', 'oos_records', 'evaluate_record', 'evaluate_records', 'table1_stats', 'table1',
-           'table1_caption', 'markdown_table', 'save_table1', 'attention_tables', 'fig2_attention',
-           'monotonicity_tables', 'fig3_monotonicity']
+           'table1_caption', 'markdown_table', 'save_table1', 'validation_runs', 'validation_table', 'save_validation',
+           'attention_tables', 'fig2_attention', 'monotonicity_tables', 'fig3_monotonicity']
 
 # %% ../nbs/22_report.ipynb #1dbed118
 UNIVERSE_ORDER = ('csi1000', 'csi500', 'csi300')
@@ -212,6 +212,89 @@ def save_table1(results: pd.DataFrame, folder='figures', name: str = 'table1', n
     table1_stats(results, net).to_csv(paths[1], index=False)
     paths[2].write_text(_latex(table1(results, net, 'latex', marks), _latex_text(cap)))
     return paths
+
+# %% ../nbs/22_report.ipynb #c2ba869d
+def _kept_epoch(history: pd.DataFrame) -> tuple[float, float]:
+    """(kept epoch, epochs run) of a trained network: the last epoch that early stopping marked `best`, and how many
+    epochs ran (an S-* pipeline: its DMFM stage). NaN for a fitted method (Linear, EW, LightGBM): it has no epochs."""
+    h = history
+    if 'epoch' not in h or 'best' not in h: return np.nan, np.nan
+    if 'stage' in h: h = h[h.stage == 'model']
+    kept = h.epoch[h.best.astype(bool)]
+    return (float(kept.iloc[-1]) if len(kept) else np.nan), float(len(h))
+
+def validation_runs(records: list, horizon: int = 5) -> pd.DataFrame:
+    """One row per run record (one fold; not joined over folds): universe, method, fold, seed, the validation Rank IC
+    of the signal it was selected on (`config['valid']`: `rank_ic` over every horizon and day, `rank_ic_<horizon>`),
+    its kept epoch and the epochs it ran. A record without `config['valid']` is an error that names it."""
+    if not records: raise ValueError("validation_runs: no run records")
+    rows = []
+    for r in records:
+        c = r.config
+        if not c.get('valid'): raise ValueError(f"{r.name}: the record has no validation score (config['valid'])")
+        kept, ran = _kept_epoch(r.history)
+        rows.append(dict(universe=c['universe'], method=c['method'], fold=c['fold'], seed=c['seed'],
+                         rank_ic=c['valid']['rank_ic'], rank_ic_h=c['valid'][f'rank_ic_{horizon}'],
+                         kept_epoch=kept, epochs=ran))
+    return pd.DataFrame(rows).rename(columns={'rank_ic_h': f'rank_ic_{horizon}'})
+
+def validation_table(records: list, reference: str = 'E2EAI', horizon: int = 5) -> pd.DataFrame:
+    r"""Per universe and method, what the validation blocks said: over folds $j$ of the seed means
+    $\overline{\mathrm{RankIC}}_{m,j}$, their mean (`rank_ic`, every horizon; `rank_ic_<horizon>`) and standard error
+    (`se`), and the paired difference to `reference` on the folds both have,
+
+    $$\Delta_m = \frac1J\sum_j\big(\overline{\mathrm{RankIC}}_{m,j} - \overline{\mathrm{RankIC}}_{\mathrm{ref},j}\big),
+    \qquad \mathrm{se}(\Delta_m) = \mathrm{sd}_j(\cdot)/\sqrt J,\qquad t = \Delta_m/\mathrm{se}(\Delta_m),$$
+
+    with the mean kept epoch and epochs run. Index (universe, method), universes and methods in Table 1's order."""
+    runs = validation_runs(records, horizon)
+    fold = runs.groupby(['universe', 'method', 'fold']).mean(numeric_only=True).drop(columns='seed')
+    rows = []
+    for (u, m), g in fold.groupby(level=['universe', 'method']):
+        g = g.droplevel(['universe', 'method'])
+        ref = fold.loc[(u, reference), 'rank_ic'] if (u, reference) in fold.index.droplevel('fold') else None
+        d = (g.rank_ic - ref).dropna() if ref is not None and m != reference else pd.Series(dtype=float)
+        rows.append(dict(universe=u, method=m, folds=len(g), runs=int(((runs.universe == u) & (runs.method == m)).sum()),
+                         rank_ic=g.rank_ic.mean(), se=g.rank_ic.sem(), **{f'rank_ic_{horizon}': g[f'rank_ic_{horizon}'].mean()},
+                         delta=d.mean(), delta_se=d.sem(), t=d.mean() / d.sem(), kept_epoch=g.kept_epoch.mean(),
+                         epochs=g.epochs.mean()))
+    t = pd.DataFrame(rows)
+    us, ms = _order(t.universe, UNIVERSE_ORDER), _order(t.method, METHOD_TABLE)
+    order = {(u, m): (i, j) for i, u in enumerate(us) for j, m in enumerate(ms)}
+    return t.iloc[sorted(range(len(t)), key=lambda i: order[(t.universe[i], t.method[i])])].set_index(['universe', 'method'])
+
+
+# %% ../nbs/22_report.ipynb #b7466a87
+def _pm(mean: float, se: float, sign: str = '') -> str:
+    "'0.0512 ± 0.0031' (or without ± where there is one fold; '–' where there is nothing)."
+    if not np.isfinite(mean): return '–'
+    return f"{mean:{sign}.4f}" + (f" ± {se:.4f}" if np.isfinite(se) else '')
+
+def _one(v: float) -> str:
+    return f"{v:.1f}" if np.isfinite(v) else '–'
+
+def save_validation(records: list, folder='figures', reference: str = 'E2EAI', horizon: int = 5) -> list[Path]:
+    "Write `validation_table` as `validation.csv` and `validation.md` (with what its columns are) into `folder`."
+    t = validation_table(records, reference, horizon)
+    show = pd.DataFrame({'folds': t.folds, 'runs': t.runs,
+                         'Rank IC': [_pm(m, s) for m, s in zip(t.rank_ic, t.se)],
+                         f'Rank IC h={horizon}': t[f'rank_ic_{horizon}'].map('{:.4f}'.format),
+                         f'Δ vs {reference}': [_pm(m, s, '+') for m, s in zip(t.delta, t.delta_se)],
+                         't': t.t.map(_one), 'kept epoch': t.kept_epoch.map(_one), 'epochs': t.epochs.map(_one)},
+                        index=t.index)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / 'validation.csv', folder / 'validation.md']
+    t.to_csv(paths[0])
+    paths[1].write_text(
+        "# What the validation blocks said (no test day)\n\n"
+        f"Each run's validation Rank IC of the signal it was selected on (`config['valid']`; {reference}: its directed "
+        f"deep factor, the E2E_d signal): mean over folds of the seed mean ± its standard error over folds; at horizon "
+        f"{horizon}; the difference to {reference} paired on folds ± its standard error, and t; the epoch early "
+        "stopping kept and the epochs run (counted from 0; S-*: the DMFM stage; – for fitted methods).\n\n"
+        + markdown_table(show) + '\n')
+    return paths
+
 
 # %% ../nbs/22_report.ipynb #448eba33
 def _by_universe(records: list) -> dict:
