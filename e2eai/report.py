@@ -238,6 +238,11 @@ def validation_runs(records: list, horizon: int = 5) -> pd.DataFrame:
                          kept_epoch=kept, epochs=ran))
     return pd.DataFrame(rows).rename(columns={'rank_ic_h': f'rank_ic_{horizon}'})
 
+def _paired(x: pd.Series, ref: pd.Series | None) -> dict:
+    "Mean difference of fold series `x` to `ref` on the folds both have, its standard error and t (NaN without `ref`)."
+    d = (x - ref).dropna() if ref is not None else pd.Series(dtype=float)
+    return dict(delta=d.mean(), delta_se=d.sem(), t=d.mean() / d.sem())
+
 def validation_table(records: list, reference: str = 'E2EAI', horizon: int = 5) -> pd.DataFrame:
     r"""Per universe and method, what the validation blocks said: over folds $j$ of the seed means
     $\overline{\mathrm{RankIC}}_{m,j}$, their mean (`rank_ic`, every horizon; `rank_ic_<horizon>`) and standard error
@@ -249,19 +254,20 @@ def validation_table(records: list, reference: str = 'E2EAI', horizon: int = 5) 
     with the mean kept epoch and epochs run. Index (universe, method), universes and methods in Table 1's order."""
     runs = validation_runs(records, horizon)
     fold = runs.groupby(['universe', 'method', 'fold']).mean(numeric_only=True).drop(columns='seed')
+    n_runs = runs.groupby(['universe', 'method']).size()
+    h = f'rank_ic_{horizon}'
     rows = []
     for (u, m), g in fold.groupby(level=['universe', 'method']):
-        g = g.droplevel(['universe', 'method'])
-        ref = fold.loc[(u, reference), 'rank_ic'] if (u, reference) in fold.index.droplevel('fold') else None
-        d = (g.rank_ic - ref).dropna() if ref is not None and m != reference else pd.Series(dtype=float)
-        rows.append(dict(universe=u, method=m, folds=len(g), runs=int(((runs.universe == u) & (runs.method == m)).sum()),
-                         rank_ic=g.rank_ic.mean(), se=g.rank_ic.sem(), **{f'rank_ic_{horizon}': g[f'rank_ic_{horizon}'].mean()},
-                         delta=d.mean(), delta_se=d.sem(), t=d.mean() / d.sem(), kept_epoch=g.kept_epoch.mean(),
-                         epochs=g.epochs.mean()))
+        g = g.droplevel(['universe', 'method'])                              # one row per fold
+        ref = fold.loc[(u, reference), 'rank_ic'] if m != reference and (u, reference) in n_runs.index else None
+        rows.append(dict(universe=u, method=m, folds=len(g), runs=n_runs[(u, m)], rank_ic=g.rank_ic.mean(),
+                         se=g.rank_ic.sem(), **{h: g[h].mean()}, **_paired(g.rank_ic, ref),
+                         kept_epoch=g.kept_epoch.mean(), epochs=g.epochs.mean()))
     t = pd.DataFrame(rows)
-    us, ms = _order(t.universe, UNIVERSE_ORDER), _order(t.method, METHOD_TABLE)
-    order = {(u, m): (i, j) for i, u in enumerate(us) for j, m in enumerate(ms)}
-    return t.iloc[sorted(range(len(t)), key=lambda i: order[(t.universe[i], t.method[i])])].set_index(['universe', 'method'])
+    t['universe'] = pd.Categorical(t.universe, _order(t.universe, UNIVERSE_ORDER), ordered=True)
+    t['method'] = pd.Categorical(t.method, _order(t.method, METHOD_TABLE), ordered=True)
+    t = t.sort_values(['universe', 'method'])
+    return t.astype({'universe': str, 'method': str}).set_index(['universe', 'method'])
 
 
 # %% ../nbs/22_report.ipynb #b7466a87
@@ -288,9 +294,9 @@ def save_validation(records: list, folder='figures', reference: str = 'E2EAI', h
     t.to_csv(paths[0])
     paths[1].write_text(
         "# What the validation blocks said (no test day)\n\n"
-        f"Each run's validation Rank IC of the signal it was selected on (`config['valid']`; {reference}: its directed "
-        f"deep factor, the E2E_d signal): mean over folds of the seed mean ± its standard error over folds; at horizon "
-        f"{horizon}; the difference to {reference} paired on folds ± its standard error, and t; the epoch early "
+        f"Each run's validation Rank IC of the signal it was selected on (`config['valid']`; {reference}: "
+        f"its directed deep factor, the E2E_d signal): mean over folds of the seed mean ± its standard error over "
+        f"folds; at horizon {horizon}; the difference to {reference} paired on folds ± its standard error, and t; the epoch early "
         "stopping kept and the epochs run (counted from 0; S-*: the DMFM stage; – for fitted methods).\n\n"
         + markdown_table(show) + '\n')
     return paths
