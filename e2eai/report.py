@@ -296,8 +296,8 @@ def save_validation(records: list, folder='figures', reference: str = 'E2EAI', h
         "# What the validation blocks said (no test day)\n\n"
         f"Each run's validation Rank IC of the signal it was selected on (`config['valid']`; {reference}: "
         f"its directed deep factor, the E2E_d signal): mean over folds of the seed mean ± its standard error over "
-        f"folds; at horizon {horizon}; the difference to {reference} paired on folds ± its standard error, and t; the epoch early "
-        "stopping kept and the epochs run (counted from 0; S-*: the DMFM stage; – for fitted methods).\n\n"
+        f"folds; at horizon {horizon}; the difference to {reference} paired on folds ± its standard error, and t; "
+        "the epoch early stopping kept and the epochs run (counted from 0; S-*: the DMFM stage; – for fitted methods).\n\n"
         + markdown_table(show) + '\n')
     return paths
 
