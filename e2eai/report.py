@@ -271,10 +271,10 @@ def validation_table(records: list, reference: str = 'E2EAI', horizon: int = 5) 
 
 
 # %% ../nbs/22_report.ipynb #b7466a87
-def _pm(mean: float, se: float, sign: str = '') -> str:
-    "'0.0512 ± 0.0031' (or without ± where there is one fold; '–' where there is nothing)."
+def _pm(mean: float, spread: float, digits: int = 2, sign: str = '') -> str:
+    "'0.05 ± 0.01': a mean and its spread (without '± …' where the spread is not finite, e.g. one seed; '–' without a mean)."
     if not np.isfinite(mean): return '–'
-    return f"{mean:{sign}.4f}" + (f" ± {se:.4f}" if np.isfinite(se) else '')
+    return f"{mean:{sign}.{digits}f}" + (f" ± {spread:.{digits}f}" if np.isfinite(spread) else '')
 
 def _one(v: float) -> str:
     return f"{v:.1f}" if np.isfinite(v) else '–'
@@ -283,9 +283,9 @@ def save_validation(records: list, folder='figures', reference: str = 'E2EAI', h
     "Write `validation_table` as `validation.csv` and `validation.md` (with what its columns are) into `folder`."
     t = validation_table(records, reference, horizon)
     show = pd.DataFrame({'folds': t.folds, 'runs': t.runs,
-                         'Rank IC': [_pm(m, s) for m, s in zip(t.rank_ic, t.se)],
+                         'Rank IC': [_pm(m, s, 4) for m, s in zip(t.rank_ic, t.se)],
                          f'Rank IC h={horizon}': t[f'rank_ic_{horizon}'].map('{:.4f}'.format),
-                         f'Δ vs {reference}': [_pm(m, s, '+') for m, s in zip(t.delta, t.delta_se)],
+                         f'Δ vs {reference}': [_pm(m, s, 4, '+') for m, s in zip(t.delta, t.delta_se)],
                          't': t.t.map(_one), 'kept epoch': t.kept_epoch.map(_one), 'epochs': t.epochs.map(_one)},
                         index=t.index)
     folder = Path(folder)

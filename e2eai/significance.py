@@ -11,11 +11,12 @@ import numpy as np
 import pandas as pd
 from .core import ADHOC, AUTO, ROWS
 from .backtest import ANN
-from .report import UNIVERSE_ORDER, universe_label, _order
+from .report import UNIVERSE_ORDER, universe_label, _order, _pm, markdown_table
 
 # %% auto #0
-__all__ = ['REFERENCE', 'KEYS', 'nw_lags', 'newey_west_se', 'mean_test', 'seed_means', 'compare', 'significance_marks',
-           'marks_note', 'significance_markdown', 'save_significance']
+__all__ = ['REFERENCE', 'KEYS', 'HEADLINE', 'nw_lags', 'newey_west_se', 'mean_test', 'seed_means', 'compare',
+           'significance_marks', 'marks_note', 'significance_markdown', 'save_significance', 'headline_table',
+           'save_headline']
 
 # %% ../nbs/23_significance.ipynb #0cc1c142
 REFERENCE = {ADHOC: 'E2E_d', AUTO: 'E2E_auto'}     # each block's E2E row, the one every other row is compared with
@@ -123,9 +124,6 @@ def marks_note(sig: pd.DataFrame) -> str:
     return (f"†: α differs from the block's E2E row ({refs}) at {100 * level:g} % (two-sided, Newey–West "
             f"standard error of the daily difference of seed-averaged active returns).")
 
-def _pm(mean, sd, digits=2) -> str:
-    return f"{mean:.{digits}f}" + (f" ± {sd:.{digits}f}" if np.isfinite(sd) else '')
-
 def significance_markdown(sig: pd.DataFrame) -> str:
     """One markdown table per universe: each method's α and the reference's (± std over seeds), Δα [interval], p,
     ΔRank IC (t)."""
@@ -162,3 +160,41 @@ def save_significance(daily: pd.DataFrame, results: pd.DataFrame, folder='figure
     both = pd.concat([s.assign(net=net) for net, s in sig.items()], ignore_index=True)
     both.to_csv(folder / 'significance.csv', index=False)
     return dict(gross=sig[False], net=sig[True], paths=[folder / 'significance.md', folder / 'significance.csv'])
+
+# %% ../nbs/23_significance.ipynb #00453bc2
+HEADLINE = ('E2E_d', 'DMFM', 'MGAT', 'LightGBM', 'Linear', 'E2E_auto')   # the rows a summary reports
+
+def _delta_cell(sig: pd.DataFrame, u: str, method: str) -> str:
+    "'+5.85 † [+2.25, +9.46]': Δα to the block's reference with its interval; 'reference' for the E2E rows."
+    if method in sig.attrs.get('reference', REFERENCE).values(): return 'reference'
+    r = sig[(sig.universe == u) & (sig.method == method)]
+    if r.empty: return '–'
+    r = r.iloc[0]
+    return f"{r.d_alpha:+.2f}{' †' if r.significant else ''} [{r.d_alpha_lo:+.2f}, {r.d_alpha_hi:+.2f}]"
+
+def headline_table(results: pd.DataFrame, gross: pd.DataFrame, net: pd.DataFrame, methods=HEADLINE) -> pd.DataFrame:
+    """Per universe (Table 1's order), the rows `methods` that `results` has: α % (± std over seeds), IR, α and IR net
+    of costs, Rank IC (mean over seeds; '–' for weights), and Δα to the block's E2E row with its interval, gross and
+    net (`compare`'s `gross` and `net`; † where significant). Strings, ready to print; index (universe, method)."""
+    g = results.groupby(['universe', 'method'])
+    mean, sd = g[['alpha', 'IR', 'alpha_net', 'IR_net', 'Rank IC']].mean(), g.alpha.std()
+    ci = f"{100 * (1 - gross.attrs.get('level', .05)):g} % CI"
+    rows = []
+    for u in _order(results.universe, UNIVERSE_ORDER):
+        for m in (m for m in methods if (u, m) in mean.index):
+            r = mean.loc[(u, m)]
+            rows.append({'universe': universe_label(u), 'method': m, 'α %': _pm(r.alpha, sd[(u, m)]),
+                         'IR': _pm(r.IR, np.nan), 'α net %': _pm(r.alpha_net, np.nan), 'IR net': _pm(r.IR_net, np.nan),
+                         'Rank IC': _pm(r['Rank IC'], np.nan, 3), f'Δα [{ci}]': _delta_cell(gross, u, m),
+                         f'Δα net [{ci}]': _delta_cell(net, u, m)})
+    return pd.DataFrame(rows).set_index(['universe', 'method'])
+
+def save_headline(results: pd.DataFrame, sig: dict, folder='figures', methods=HEADLINE) -> Path:
+    "`headline_table` of `save_significance`'s `sig` (gross and net) written as `headline.md` in `folder`."
+    t = headline_table(results, sig['gross'], sig['net'], methods)
+    path = Path(folder) / 'headline.md'
+    path.write_text("# Headline rows\n\n" + marks_note(sig['gross'])
+                    + " α in % a year, ± the std over seeds; Rank IC of the horizon's signal, mean over seeds.\n\n"
+                    + markdown_table(t) + '\n')
+    return path
+
