@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
 from matplotlib.colors import Normalize
+from matplotlib.ticker import MaxNLocator
 from .core import Panel, ADHOC, AUTO, METHOD_TABLE, ROWS, Row
 from .records import concat_records
 from .backtest import (
@@ -20,7 +21,8 @@ from .diagnostics import ic_series, ic_table, group_returns, save_figure
 __all__ = ['UNIVERSE_ORDER', 'DAILY', 'METRICS', 'HEADER', 'LATEX_HEADER', 'DIGITS', 'HIGHER_BETTER', 'portfolios',
            'universe_label', 'oos_records', 'evaluate_record', 'evaluate_records', 'table1_stats', 'table1',
            'table1_caption', 'markdown_table', 'save_table1', 'validation_runs', 'validation_table', 'save_validation',
-           'attention_tables', 'fig2_attention', 'monotonicity_tables', 'fig3_monotonicity']
+           'validation_curves', 'plot_validation_curves', 'attention_tables', 'fig2_attention', 'monotonicity_tables',
+           'fig3_monotonicity']
 
 # %% ../nbs/22_report.ipynb #1dbed118
 UNIVERSE_ORDER = ('csi1000', 'csi500', 'csi300')
@@ -300,6 +302,53 @@ def save_validation(records: list, folder='figures', reference: str = 'E2EAI', h
         "the epoch early stopping kept and the epochs run (counted from 0; S-*: the DMFM stage; – for fitted methods).\n\n"
         + markdown_table(show) + '\n')
     return paths
+
+
+# %% ../nbs/22_report.ipynb #4fa55a69
+def _history_rows(r) -> pd.DataFrame | None:
+    "One record's validation Rank IC per epoch (S-*: its DMFM stage), or None for a fitted method."
+    h = r.history
+    if 'epoch' not in h or 'valid_rank_ic' not in h: return None
+    if 'stage' in h: h = h[h.stage == 'model']
+    c = r.config
+    return pd.DataFrame(dict(universe=c['universe'], method=c['method'], fold=c['fold'], seed=c['seed'],
+                             epoch=h.epoch.to_numpy(), rank_ic=h.valid_rank_ic.to_numpy()))
+
+_RUN = ['universe', 'method', 'fold', 'seed']   # one run
+
+def validation_curves(records: list) -> pd.DataFrame:
+    """Per universe, method and epoch $e$: the validation Rank IC after that epoch, `mean` and `se` over the (fold,
+    seed) runs, the `runs`, and its `change` since the first epoch paired within runs, $\frac1J\sum_j
+    \overline{(\mathrm{RankIC}_e - \mathrm{RankIC}_0)}_j$ (seed mean per fold $j$), with `change_se` over folds.
+    Only epochs that every run of its (universe, method) reached (early stopping leaves a biased subset past them)."""
+    parts = [p for p in map(_history_rows, records) if p is not None]
+    if not parts: raise ValueError("validation_curves: no record has a training history with valid_rank_ic")
+    d = pd.concat(parts, ignore_index=True)
+    reached = d.groupby(_RUN).epoch.max().groupby(['universe', 'method']).min().rename('reached')
+    d = d.join(reached, on=['universe', 'method']).query('epoch <= reached')
+    first = d[d.epoch == 0].set_index(_RUN).rank_ic.rename('first')
+    d = d.join(first, on=_RUN).assign(change=lambda x: x.rank_ic - x['first'])
+    g = d.groupby(['universe', 'method', 'epoch'])
+    ch = d.groupby(['universe', 'method', 'epoch', 'fold']).change.mean().groupby(['universe', 'method', 'epoch'])
+    out = pd.DataFrame(dict(mean=g.rank_ic.mean(), se=g.rank_ic.sem(), runs=g.size(), change=ch.mean(),
+                            change_se=ch.sem()))
+    return out.reset_index()
+
+def plot_validation_curves(curves: pd.DataFrame, folder='figures', name: str = 'validation_curves') -> dict:
+    "One panel per universe: each method's `validation_curves` (± one standard error), E2EAI drawn thick."
+    us = _order(curves.universe, UNIVERSE_ORDER)
+    fig, axes = plt.subplots(1, len(us), figsize=(4.4 * len(us), 3.4), squeeze=False)
+    for ax, u in zip(axes[0], us):
+        cu = curves[curves.universe == u]
+        for m in _order(cu.method, METHOD_TABLE):
+            c = cu[cu.method == m]
+            line, = ax.plot(c.epoch, c['mean'], marker='o', ms=3, lw=2.4 if m == 'E2EAI' else 1.2, label=m)
+            ax.fill_between(c.epoch, c['mean'] - c.se, c['mean'] + c.se, color=line.get_color(), alpha=.15, lw=0)
+        ax.set(title=universe_label(u), xlabel='epoch (from 0)', ylabel='validation Rank IC')
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes[0][-1].legend(fontsize=7, loc='best')
+    fig.tight_layout()
+    return dict(figure=fig, paths=save_figure(fig, folder, name))
 
 
 # %% ../nbs/22_report.ipynb #448eba33
