@@ -12,11 +12,13 @@ import pandas as pd
 from .core import ADHOC, AUTO, ROWS
 from .backtest import ANN
 from .report import UNIVERSE_ORDER, universe_label, _order, _pm, markdown_table
+from .diagnostics import save_figure
+import matplotlib.pyplot as plt
 
 # %% auto #0
 __all__ = ['REFERENCE', 'KEYS', 'HEADLINE', 'nw_lags', 'newey_west_se', 'mean_test', 'seed_means', 'compare',
            'significance_marks', 'marks_note', 'significance_markdown', 'save_significance', 'headline_table',
-           'save_headline']
+           'save_headline', 'plot_significance']
 
 # %% ../nbs/23_significance.ipynb #0cc1c142
 REFERENCE = {ADHOC: 'E2E_d', AUTO: 'E2E_auto'}     # each block's E2E row, the one every other row is compared with
@@ -197,4 +199,32 @@ def save_headline(results: pd.DataFrame, sig: dict, folder='figures', methods=HE
                     + " α in % a year, ± the std over seeds; Rank IC of the horizon's signal, mean over seeds.\n\n"
                     + markdown_table(t) + '\n')
     return path
+
+
+# %% ../nbs/23_significance.ipynb #e30882b9
+def _forest_panel(ax, g: pd.DataFrame, gn: pd.DataFrame, title: str):
+    "One universe's Δα intervals, gross (filled, on the row) and net (open, just below it); rows top-down in order."
+    y = np.arange(len(g))[::-1].astype(float)
+    for off, s, face in ((0., g, None), (-.28, gn, 'none')):
+        s = s.set_index('method').reindex(g.method)
+        color = np.where(s.significant.fillna(False).astype(bool), 'tab:red', 'grey')
+        ax.hlines(y + off, s.d_alpha_lo, s.d_alpha_hi, colors=color, lw=1.4)
+        ax.scatter(s.d_alpha, y + off, c=color if face is None else 'white', edgecolors=color, s=22, zorder=3)
+    ax.axvline(0, color='black', lw=.8)
+    ax.set_yticks(y, [f"{m} (vs {r})" for m, r in zip(g.method, g.reference)], fontsize=7)
+    ax.set(title=title, xlabel='Δα, % a year')
+
+def plot_significance(gross: pd.DataFrame, net: pd.DataFrame, folder='figures', name: str = 'significance') -> dict:
+    """Forest plot of `compare`'s Δα with its interval per universe: gross filled, net of costs open, coloured where
+    significant. Saved as `<name>.png` and `.pdf` in `folder`."""
+    if gross.empty: raise ValueError("plot_significance: no comparison (the records have no E2E row)")
+    us = list(dict.fromkeys(gross.universe))                                   # `compare` sorts them in Table 1's order
+    fig, axes = plt.subplots(1, len(us), figsize=(4.2 * len(us), .32 * gross.groupby('universe').size().max() + 1.3),
+                             squeeze=False)
+    for ax, u in zip(axes[0], us):
+        _forest_panel(ax, gross[gross.universe == u], net[net.universe == u], universe_label(u))
+    ci = f"{100 * (1 - gross.attrs.get('level', .05)):g} %"
+    fig.suptitle(f"Δα to the block's E2E row, {ci} Newey–West interval: gross (filled), net of costs (open)", fontsize=9)
+    fig.tight_layout()
+    return dict(figure=fig, paths=save_figure(fig, folder, name))
 
