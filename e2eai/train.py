@@ -113,10 +113,13 @@ def predict(model, data: UniverseData, days, batch_days: int = 32) -> dict:
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 # %% ../nbs/16_train.ipynb #578c03bc
-def fit(model, data: UniverseData, fold: Fold, cfg: TrainConfig = TrainConfig(), on_epoch=None) -> pd.DataFrame:
+def fit(model, data: UniverseData, fold: Fold, cfg: TrainConfig = TrainConfig(), on_epoch=None,
+        on_step=None) -> pd.DataFrame:
     """Train `model` on `fold.train`, early-stop on `fold.valid`, restore the best epoch; one history row per epoch.
     `on_epoch(epoch, model) -> dict`, if given, is called after each epoch's validation (model in eval mode) and its
-    values join that epoch's history row (e.g. a study's own validation measurements)."""
+    values join that epoch's history row (e.g. a study's own validation measurements). `on_step(epoch, step, model)`,
+    if given, is called after every optimizer step (e.g. a study that validates within an epoch); the model is back in
+    train mode after it."""
     if fold.skipped:
         raise ValueError(f"fold {fold.j} cannot be trained: {fold.skipped}")
     train_days, valid_days = cfg.days(fold)
@@ -125,7 +128,7 @@ def fit(model, data: UniverseData, fold: Fold, cfg: TrainConfig = TrainConfig(),
     best, rows = _Checkpoint(copy.deepcopy(model.state_dict())), []
     for epoch in range(cfg.epochs):
         t0 = time.time()
-        train = _train_epoch(model, data, train_days, opt, cfg, epoch, best)
+        train = _train_epoch(model, data, train_days, opt, cfg, epoch, best, on_step)
         val = validate(model, data, valid_days)
         row = dict(epoch=epoch, seconds=round(time.time() - t0, 2),
                    **{f'train_{k}': v for k, v in train.items()},
@@ -145,9 +148,10 @@ def fit(model, data: UniverseData, fold: Fold, cfg: TrainConfig = TrainConfig(),
 
 
 # %% ../nbs/16_train.ipynb #f231b7b1
-def _train_epoch(model, data: UniverseData, days, opt, cfg: TrainConfig, epoch: int, best: _Checkpoint) -> dict:
+def _train_epoch(model, data: UniverseData, days, opt, cfg: TrainConfig, epoch: int, best: _Checkpoint,
+                 on_step=None) -> dict:
     """One epoch on `days` in train mode: the mean of each loss term, weighted by days. A non-finite loss restores
-    `best` and raises."""
+    `best` and raises. `on_step(epoch, step, model)` runs after each optimizer step (`fit`)."""
     model.train()
     model.reset_buffers()
     sums, n = {}, 0
@@ -168,6 +172,9 @@ def _train_epoch(model, data: UniverseData, days, opt, cfg: TrainConfig, epoch: 
             sums[k] = sums.get(k, 0.) + v.item() * len(b.days)
         n += len(b.days)
         bar.set_postfix(loss=f"{losses['total'].item():.4f}")
+        if on_step is not None:
+            on_step(epoch, i, model)
+            model.train()
     return {k: v / max(n, 1) for k, v in sums.items()}
 
 def _check_finite(losses: dict, model, data: UniverseData, b, where: str, best: _Checkpoint):
