@@ -1,0 +1,170 @@
+"""Does checking the validation block within an epoch help E2EAI more than DMFM? Validation blocks only.
+
+Under the full profile (every training day, early stopping once an epoch) E2EAI's validation Rank IC on CSI 300 is
+highest after its first epoch and falls after it, while DMFM's falls less (`figures/full_csi300/validation_curves.png`).
+If E2EAI's best point lay inside the first epoch, epoch-level early stopping would handicap it against DMFM. This study
+trains both with the full profile's settings (`e2eai.reproduce.PROFILES['full']`, `method_params`) for `--epochs`
+epochs without early stopping and scores the model `--checks` times an epoch, at evenly spaced optimizer steps (the
+last at the epoch's end), on its fold's validation block split in time as `e2e_study.halves` does: half A chooses the
+checkpoint, half B scores it, so no reported number is the maximum of the numbers it was chosen by.
+
+The folds are `e2e_study.CLEAN`'s: validation blocks before the universe's test period, so no test block enters.
+
+    python benchmarks/checkpoint_study.py run --out runs/checkpoints          # resumable; logs to <out>/study.log
+    python benchmarks/checkpoint_study.py report --out runs/checkpoints --figures figures/checkpoints
+
+`report` prints and writes `checkpoints.md` / `.csv` (per method: half-B Rank IC at the checkpoint half A picks among
+epoch ends only and among every checkpoint, the gain paired on cells, E2EAI minus DMFM under each) and
+`checkpoints.png` (the mean half-A and half-B curves).
+"""
+import argparse, os, sys, time
+from pathlib import Path
+import numpy as np
+import pandas as pd
+import torch
+from e2e_study import CLEAN, halves, md, fmt
+
+METHODS = ('E2EAI', 'DMFM')
+
+
+def checkpoint_steps(n_steps: int, checks: int) -> set:
+    "The 0-based optimizer steps after which the model is scored: `checks` evenly spaced, the last at the epoch's end."
+    return set(np.linspace(0, n_steps, checks + 1)[1:].round().astype(int) - 1)
+
+
+def run_cell(data, fold, seed: int, method: str, epochs: int, checks: int) -> pd.DataFrame:
+    """Train `method` on one (universe, fold, seed) with the full profile's settings for `epochs` epochs; one row per
+    checkpoint: epoch, step, `at` (epochs done, fractional), half-A and half-B Rank IC (every horizon and horizon 5)."""
+    from e2eai.methods import build_model
+    from e2eai.reproduce import PROFILES, method_params
+    from e2eai.train import TrainConfig, fit, validate, seed_everything
+    p = method_params(PROFILES['full'], [method])[method]
+    cfg = TrainConfig(**{**p['train'], 'epochs': epochs, 'patience': epochs, 'seed': seed, 'progress': False})
+    n_steps = -(-len(cfg.days(fold)[0]) // cfg.batch_days)
+    at, (a, b), rows = checkpoint_steps(n_steps, checks), halves(fold), []
+
+    def on_step(epoch, step, net):
+        if step not in at: return
+        va, vb = validate(net, data, a), validate(net, data, b)
+        rows.append(dict(epoch=epoch, step=step, at=epoch + (step + 1) / n_steps, A_rank_ic=va['rank_ic'],
+                         B_rank_ic=vb['rank_ic'], A_rank_ic_5=va['rank_ic_5'], B_rank_ic_5=vb['rank_ic_5']))
+
+    seed_everything(seed)
+    net = build_model(method, len(data.factor_names), p['model']).to(data.device)
+    fit(net, data, fold, cfg, on_step=on_step)
+    return pd.DataFrame(rows).assign(universe=data.universe, fold=fold.j, seed=seed, method=method, steps=n_steps)
+
+
+def cmd_run(a):
+    from e2eai.core import shared_data_dir
+    from e2eai.experiment import load_universe, universe_folds
+    torch.set_num_threads(a.threads)
+    out = Path(a.out)
+    (out / 'cells').mkdir(parents=True, exist_ok=True)
+    data_dir = a.data or shared_data_dir('cn_qlib')
+    if data_dir is None: sys.exit("error: no --data given and no shared/data/cn_qlib beside the repository")
+    log = open(out / 'study.log', 'a')
+    for u in a.universes:
+        todo = [(f, s, m) for f in CLEAN[u] for s in a.seeds for m in a.methods
+                if not (out / 'cells' / f'{u}-f{f}-s{s}-{m}.csv').exists()]
+        if not todo: continue
+        data, _ = load_universe(data_dir, u, cache_dir=out / 'cache', progress=False)
+        folds = {x.j: x for x in universe_folds(data, test_start=None)}
+        print(f"{time.strftime('%H:%M:%S')} {u}: {len(todo)} cells, {a.threads} thread(s)", file=log, flush=True)
+        for f, s, m in todo:
+            t0 = time.time()
+            h = run_cell(data, folds[f], s, m, a.epochs, a.checks)
+            path = out / 'cells' / f'{u}-f{f}-s{s}-{m}.csv'
+            tmp = path.with_suffix(f'.{os.getpid()}.tmp')
+            h.to_csv(tmp, index=False)
+            tmp.replace(path)
+            print(f"{time.strftime('%H:%M:%S')} {path.stem}: {time.time() - t0:.0f} s, {len(h)} checkpoints, best half-A at "
+                  f"{h.loc[h.A_rank_ic.idxmax(), 'at']:.2f} epochs", file=log, flush=True)
+
+
+# ---------- report ----------
+CELL = ['universe', 'fold', 'seed', 'method']
+
+
+def picked(hist: pd.DataFrame, epoch_ends: bool) -> pd.DataFrame:
+    "Per cell, the checkpoint with the highest half-A Rank IC, among epoch ends only or among every checkpoint."
+    h = hist[hist.step == hist.steps - 1] if epoch_ends else hist
+    return h.loc[h.groupby(CELL).A_rank_ic.idxmax()].set_index(CELL)
+
+
+def _mean_se(x: pd.Series) -> str:
+    return fmt(x.mean(), x.std(ddof=1) / np.sqrt(len(x)) if len(x) > 1 else np.nan)
+
+
+def summary(hist: pd.DataFrame) -> pd.DataFrame:
+    """Per method: half-B Rank IC at the checkpoint half A picks among epoch ends and among every checkpoint, the gain
+    paired on cells, and where the pick lies (epochs, mean); then E2EAI minus DMFM under each, paired on cells."""
+    ends, every = picked(hist, True), picked(hist, False)
+    rows = []
+    for m in hist.method.unique():
+        e, v = ends.xs(m, level='method'), every.xs(m, level='method')
+        rows.append({'': m, 'cells': len(e), 'B at epoch ends': f"{e.B_rank_ic.mean():.4f}",
+                     'B at every checkpoint': f"{v.B_rank_ic.mean():.4f}", 'gain': _mean_se(v.B_rank_ic - e.B_rank_ic),
+                     'picked at (epochs)': f"{e['at'].mean():.2f} / {v['at'].mean():.2f}"})
+    if {'E2EAI', 'DMFM'} <= set(hist.method):
+        gap = lambda p: p.xs('E2EAI', level='method').B_rank_ic - p.xs('DMFM', level='method').B_rank_ic
+        rows.append({'': 'E2EAI − DMFM', 'cells': len(gap(ends).dropna()), 'B at epoch ends': _mean_se(gap(ends).dropna()),
+                     'B at every checkpoint': _mean_se(gap(every).dropna()), 'gain': '', 'picked at (epochs)': ''})
+    return pd.DataFrame(rows).set_index('')
+
+
+def plot(hist: pd.DataFrame, path: Path):
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
+    for ax, half in zip(axes, 'AB'):
+        for m, g in hist.groupby('method'):
+            c = g.groupby('at')[f'{half}_rank_ic'].agg(['mean', 'sem'])
+            line, = ax.plot(c.index, c['mean'], marker='o', ms=3, label=m)
+            ax.fill_between(c.index, c['mean'] - c['sem'], c['mean'] + c['sem'], color=line.get_color(), alpha=.15, lw=0)
+        ax.set(title=f'half {half} of the validation block', xlabel='epochs trained', ylabel='Rank IC')
+        for e in range(1, int(np.ceil(hist['at'].max())) + 1): ax.axvline(e, color='grey', lw=.5, ls=':')
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=150)
+
+
+def cmd_report(a):
+    files = sorted((Path(a.out) / 'cells').glob('*.csv'))
+    if not files: sys.exit(f"error: no cells in {Path(a.out) / 'cells'}")
+    hist = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
+    t = summary(hist)
+    fig_dir = Path(a.figures)
+    fig_dir.mkdir(parents=True, exist_ok=True)
+    cells = hist.groupby(['universe', 'fold']).seed.nunique()
+    text = ("# Checkpoints within an epoch (validation blocks only)\n\n"
+            f"Cells: {', '.join(f'{u} fold {f} ({n} seeds)' for (u, f), n in cells.items())}; "
+            f"{hist.groupby(CELL).size().max()} checkpoints a cell ({hist.steps.iloc[0]} steps an epoch in the first). "
+            "Half A picks the checkpoint, half B scores it (directed Rank IC over every horizon). ± is the standard "
+            "error over cells (folds × seeds).\n\n" + md(t) + '\n')
+    (fig_dir / 'checkpoints.md').write_text(text)
+    hist.to_csv(fig_dir / 'checkpoints.csv', index=False)
+    plot(hist, fig_dir / 'checkpoints.png')
+    print(text)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    sub = p.add_subparsers(dest='cmd', required=True)
+    r = sub.add_parser('run')
+    r.add_argument('--out', default='runs/checkpoints')
+    r.add_argument('--data', default=None)
+    r.add_argument('--universes', nargs='*', default=['csi300'])
+    r.add_argument('--methods', nargs='*', default=list(METHODS))
+    r.add_argument('--seeds', nargs='*', type=int, default=[0, 1, 2])
+    r.add_argument('--epochs', type=int, default=3)
+    r.add_argument('--checks', type=int, default=5, help="checkpoints an epoch")
+    r.add_argument('--threads', type=int, default=1)
+    q = sub.add_parser('report')
+    q.add_argument('--out', default='runs/checkpoints')
+    q.add_argument('--figures', default='figures/checkpoints')
+    a = p.parse_args()
+    cmd_run(a) if a.cmd == 'run' else cmd_report(a)
+
+
+if __name__ == '__main__':
+    main()
