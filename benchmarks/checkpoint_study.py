@@ -113,16 +113,24 @@ def summary(hist: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index('')
 
 
+def with_check(hist: pd.DataFrame) -> pd.DataFrame:
+    "`x`: epochs trained on a grid shared by every fold, epoch + k / checks for the k-th checkpoint of the epoch."
+    k = hist.groupby(CELL + ['epoch']).step.rank().astype(int)
+    checks = hist.groupby(CELL + ['epoch']).step.transform('size')
+    return hist.assign(x=(hist.epoch + k / checks).round(3))
+
+
 def plot(hist: pd.DataFrame, path: Path):
     import matplotlib.pyplot as plt
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
     for ax, half in zip(axes, 'AB'):
-        for m, g in hist.groupby('method'):
-            c = g.groupby('at')[f'{half}_rank_ic'].agg(['mean', 'sem'])
+        for m, g in with_check(hist).groupby('method'):
+            c = g.groupby('x')[f'{half}_rank_ic'].agg(['mean', 'sem'])
             line, = ax.plot(c.index, c['mean'], marker='o', ms=3, label=m)
             ax.fill_between(c.index, c['mean'] - c['sem'], c['mean'] + c['sem'], color=line.get_color(), alpha=.15, lw=0)
         ax.set(title=f'half {half} of the validation block', xlabel='epochs trained', ylabel='Rank IC')
         for e in range(1, int(np.ceil(hist['at'].max())) + 1): ax.axvline(e, color='grey', lw=.5, ls=':')
+        ax.set_xlabel('epochs trained (mean ± s.e. over cells)')
     axes[0].legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=150)
