@@ -64,25 +64,25 @@ CACHE_VERSION = 3   # bumped whenever the cache's content or format changes
                     # (2: deal price gaps filled; 3: plain tensors, no pickle)
 
 def data_fingerprint(data_dir: Path, universe: str, *files) -> str:
-    """A hash of the sizes and mtimes of every file a universe's panel is read from (calendar, instruments, industry,
-    features, `files`)."""
+    """A hash of the contents of every file a universe's panel is read from (calendar, instruments, industry,
+    features, `files`): new mtimes on the same bytes keep it, any changed byte changes it."""
     d = Path(data_dir)
     calendar = d / 'calendars' / 'day.txt'
     if not calendar.exists():
         raise FileNotFoundError(f"{calendar}: no calendar file; is {d} a Qlib data folder?")
     paths = [calendar, d / 'instruments' / f'{universe}.txt', d / 'industry.csv', *(Path(f) for f in files if f)]
-    stats = [(str(p.relative_to(d)) if p.is_relative_to(d) else str(p), *_stat(p)) for p in paths]
+    digests = [(str(p.relative_to(d)) if p.is_relative_to(d) else str(p), _content(p)) for p in paths]
     with os.scandir(d / 'features') as stocks:
-        for s in sorted(stocks, key=lambda e: e.name):   # one folder per stock: ~20k stat calls on cn_qlib, 0.2 s
+        for s in sorted(stocks, key=lambda e: e.name):   # one folder per stock: cn_qlib's 200 MB in ~1 s
             with os.scandir(s.path) as fields:
-                stats += [(f'{s.name}/{f.name}', *_stat(f)) for f in sorted(fields, key=lambda e: e.name)]
-    return hashlib.sha1(json.dumps(stats).encode()).hexdigest()[:16]
+                digests += [(f'{s.name}/{f.name}', _content(f.path)) for f in sorted(fields, key=lambda e: e.name)]
+    return hashlib.sha1(json.dumps(digests).encode()).hexdigest()[:16]
 
-def _stat(p) -> tuple:
-    "(size, mtime in ns) of a path or DirEntry; (-1, -1) for a file that is not there."
-    try: st = p.stat()
-    except FileNotFoundError: return (-1, -1)
-    return (st.st_size, st.st_mtime_ns)
+def _content(path) -> str:
+    "The sha1 of a file's bytes; '' for a file that is not there."
+    try:
+        with open(path, 'rb') as f: return hashlib.file_digest(f, 'sha1').hexdigest()
+    except FileNotFoundError: return ''
 
 def _cache_path(data_dir: Path, universe, start, end, factor_file, factor_groups, cache_dir, financial=None,
                 indexes=None) -> tuple:
