@@ -216,12 +216,15 @@ def save_table1(results: pd.DataFrame, folder='figures', name: str = 'table1', n
     return paths
 
 # %% ../nbs/22_report.ipynb #c2ba869d
+def _model_stage(history: pd.DataFrame) -> pd.DataFrame:
+    "A training history's network epochs: all of them, or an S-* pipeline's DMFM stage (`stage == 'model'`)."
+    return history[history.stage == 'model'] if 'stage' in history else history
+
 def _kept_epoch(history: pd.DataFrame) -> tuple[float, float]:
     """(kept epoch, epochs run) of a trained network: the last epoch that early stopping marked `best`, and how many
     epochs ran (an S-* pipeline: its DMFM stage). NaN for a fitted method (Linear, EW, LightGBM): it has no epochs."""
-    h = history
-    if 'epoch' not in h or 'best' not in h: return np.nan, np.nan
-    if 'stage' in h: h = h[h.stage == 'model']
+    if 'epoch' not in history or 'best' not in history: return np.nan, np.nan
+    h = _model_stage(history)
     kept = h.epoch[h.best.astype(bool)]
     return (float(kept.iloc[-1]) if len(kept) else np.nan), float(len(h))
 
@@ -307,17 +310,15 @@ def save_validation(records: list, folder='figures', reference: str = 'E2EAI', h
 # %% ../nbs/22_report.ipynb #4fa55a69
 def _history_rows(r) -> pd.DataFrame | None:
     "One record's validation Rank IC per epoch (S-*: its DMFM stage), or None for a fitted method."
-    h = r.history
-    if 'epoch' not in h or 'valid_rank_ic' not in h: return None
-    if 'stage' in h: h = h[h.stage == 'model']
-    c = r.config
+    if 'epoch' not in r.history or 'valid_rank_ic' not in r.history: return None
+    h, c = _model_stage(r.history), r.config
     return pd.DataFrame(dict(universe=c['universe'], method=c['method'], fold=c['fold'], seed=c['seed'],
                              epoch=h.epoch.to_numpy(), rank_ic=h.valid_rank_ic.to_numpy()))
 
 _RUN = ['universe', 'method', 'fold', 'seed']   # one run
 
 def validation_curves(records: list) -> pd.DataFrame:
-    """Per universe, method and epoch $e$: the validation Rank IC after that epoch, `mean` and `se` over the (fold,
+    r"""Per universe, method and epoch $e$: the validation Rank IC after that epoch, `mean` and `se` over the (fold,
     seed) runs, the `runs`, and its `change` since the first epoch paired within runs, $\frac1J\sum_j
     \overline{(\mathrm{RankIC}_e - \mathrm{RankIC}_0)}_j$ (seed mean per fold $j$), with `change_se` over folds.
     Only epochs that every run of its (universe, method) reached (early stopping leaves a biased subset past them)."""
