@@ -93,7 +93,7 @@ def picked(hist: pd.DataFrame, epoch_ends: bool) -> pd.DataFrame:
 
 
 def _mean_se(x: pd.Series) -> str:
-    return fmt(x.mean(), x.std(ddof=1) / np.sqrt(len(x)) if len(x) > 1 else np.nan)
+    return fmt(x.mean(), x.sem())
 
 
 def summary(hist: pd.DataFrame) -> pd.DataFrame:
@@ -129,9 +129,9 @@ def plot(hist: pd.DataFrame, path: Path):
             c = g.groupby('x')[f'{half}_rank_ic'].agg(['mean', 'sem'])
             line, = ax.plot(c.index, c['mean'], marker='o', ms=3, label=m)
             ax.fill_between(c.index, c['mean'] - c['sem'], c['mean'] + c['sem'], color=line.get_color(), alpha=.15, lw=0)
-        ax.set(title=f'half {half} of the validation block', xlabel='epochs trained', ylabel='Rank IC')
+        ax.set(title=f'half {half} of the validation block', xlabel='epochs trained (mean ± s.e. over cells)',
+               ylabel='Rank IC')
         for e in range(1, int(np.ceil(hist['at'].max())) + 1): ax.axvline(e, color='grey', lw=.5, ls=':')
-        ax.set_xlabel('epochs trained (mean ± s.e. over cells)')
     axes[0].legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=150)

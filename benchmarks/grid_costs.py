@@ -93,18 +93,18 @@ def notebook_intervals(run_dir: Path) -> pd.DataFrame:
 def union_seconds(iv: pd.DataFrame, gap_s: float = 120.) -> tuple[float, int]:
     """Seconds covered by the union of the intervals `iv[start, end]`, and the pieces they form: runs of overlapping
     intervals, a new piece after a gap of more than `gap_s` with nothing running (a killed and resumed sweep)."""
-    total, pieces, cur_s, cur_e = 0., 0, None, None
-    for s, e in sorted(zip(iv.start, iv.end)):
-        if cur_e is not None and s <= cur_e:
+    spans = sorted(zip(iv.start, iv.end))
+    if not spans: return 0., 0
+    total, pieces = 0., 1
+    cur_s, cur_e = spans[0]
+    for s, e in spans[1:]:
+        if s <= cur_e:                                    # overlaps the current run of intervals: extend it
             cur_e = max(cur_e, e)
             continue
-        if cur_e is not None:
-            total += (cur_e - cur_s).total_seconds()
-            pieces += (s - cur_e).total_seconds() > gap_s
+        total += (cur_e - cur_s).total_seconds()
+        pieces += (s - cur_e).total_seconds() > gap_s
         cur_s, cur_e = s, e
-        pieces = max(pieces, 1)
-    if cur_e is not None: total += (cur_e - cur_s).total_seconds()
-    return total, pieces
+    return total + (cur_e - cur_s).total_seconds(), pieces
 
 
 def wall_table(iv: pd.DataFrame) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import argparse
 from pathlib import Path
 import numpy as np
 import pandas as pd
+from e2eai.report import _pm       # '+0.0123 ± 0.0045', without ± for one fold
 
 MONTH = 21     # trading days
 
@@ -48,15 +49,11 @@ def fold_month_diff(d: pd.DataFrame, reference: str, methods) -> pd.DataFrame:
     return diff.groupby(level=['fold', 'month']).mean()
 
 
-def _pm(m, s, n) -> str:
-    return f"{m:+.4f} ± {s:.4f}" if n > 1 else f"{m:+.4f}"
-
-
 def by_month(per_fold: pd.DataFrame) -> pd.DataFrame:
     "The difference per month of the block: mean ± s.e. over folds, and how many folds have that month."
     g = per_fold.groupby(level='month')
-    out = pd.DataFrame({c: [_pm(a, b, n) for a, b, n in zip(g[c].mean(), g[c].sem(), g[c].count())]
-                        for c in per_fold}, index=g.mean().index)
+    out = pd.DataFrame({c: [_pm(a, b, 4, '+') for a, b in zip(g[c].mean(), g[c].sem())] for c in per_fold},
+                       index=g.mean().index)
     return out.assign(folds=g.size())
 
 
