@@ -4,9 +4,10 @@
 
 # %% ../nbs/32_experiment.ipynb #69ef8633
 from __future__ import annotations
-import dataclasses, hashlib, json, os
+import dataclasses, hashlib, json, os, time
 from pathlib import Path
 import numpy as np
+import pandas as pd
 import torch
 from . import __version__
 from .core import Panel, get_device
@@ -16,8 +17,9 @@ from .methods import run_fold
 from .records import RunRecord, run_name
 
 # %% auto #0
-__all__ = ['FINANCIAL', 'CACHE_VERSION', 'from_checkout', 'user_factor_files', 'financial_file', 'without_factors',
-           'data_fingerprint', 'load_universe', 'load_market', 'universe_folds', 'run_one']
+__all__ = ['FINANCIAL', 'CACHE_VERSION', 'CACHE_STATUS', 'from_checkout', 'user_factor_files', 'financial_file',
+           'without_factors', 'data_fingerprint', 'load_universe', 'load_market', 'universe_folds', 'cache_entries',
+           'cache_status', 'prune_cache', 'run_one']
 
 # %% ../nbs/32_experiment.ipynb #ef4d1ec3
 def from_checkout(path) -> Path | None:
@@ -65,12 +67,14 @@ CACHE_VERSION = 3   # bumped whenever the cache's content or format changes
 
 def data_fingerprint(data_dir: Path, universe: str, *files) -> str:
     """A hash of the contents of every file a universe's panel is read from (calendar, instruments, industry,
-    features, `files`): new mtimes on the same bytes keep it, any changed byte changes it."""
-    d = Path(data_dir)
+    features, `files`): new mtimes on the same bytes keep it, any changed byte changes it. A file inside `data_dir`
+    is named relative to it, however either path is written (relative or absolute)."""
+    d = Path(data_dir).resolve()
     calendar = d / 'calendars' / 'day.txt'
     if not calendar.exists():
         raise FileNotFoundError(f"{calendar}: no calendar file; is {d} a Qlib data folder?")
-    paths = [calendar, d / 'instruments' / f'{universe}.txt', d / 'industry.csv', *(Path(f) for f in files if f)]
+    given = [Path(f).resolve() for f in files if f]
+    paths = [calendar, d / 'instruments' / f'{universe}.txt', d / 'industry.csv', *given]
     digests = [(str(p.relative_to(d)) if p.is_relative_to(d) else str(p), _content(p)) for p in paths]
     with os.scandir(d / 'features') as stocks:
         for s in sorted(stocks, key=lambda e: e.name):   # one folder per stock: cn_qlib's 200 MB in ~1 s
@@ -206,6 +210,81 @@ def universe_folds(data: UniverseData, **kwargs) -> list[Fold]:
     """`e2eai.folds.make_folds` over the universe's calendar and its members per day (days with too few members
     dropped)."""
     return make_folds(data.dates, member=data.mask.cpu().numpy(), **kwargs)
+
+# %% ../nbs/32_experiment.ipynb #3e9b622d
+CACHE_STATUS = dict(current="its key matches the data and this e2eai",
+                    data="its data files changed since it was written",
+                    version="written by another e2eai version or cache format", gone="its data folder is not there",
+                    unreadable="not a cache file this e2eai reads", partial="a write killed midway",
+                    writing="a write in progress")
+
+def cache_entries(cache_dir) -> pd.DataFrame:
+    """One row per cache in `cache_dir`: a universe's training and market files together (`file` = their name without
+    `.pt`/`.market.pt`) or a leftover temporary file; universe, start, end, data_dir, MB, written (UTC) and status
+    (a key of `CACHE_STATUS`)."""
+    cache_dir = Path(cache_dir)
+    if not cache_dir.is_dir(): raise FileNotFoundError(f"{cache_dir}: no cache folder")
+    bases = sorted({p.name.removesuffix('.market.pt').removesuffix('.pt') for p in cache_dir.glob('*.pt')})
+    rows = [_cache_row(cache_dir / f'{b}.pt') for b in bases]
+    rows += [_tmp_row(p) for p in sorted(cache_dir.glob('*.tmp'))]
+    cols = ['file', 'universe', 'start', 'end', 'data_dir', 'MB', 'written', 'status']
+    return pd.DataFrame(rows, columns=cols)
+
+def _cache_files(path: Path) -> list[Path]:
+    "The files of the cache `path` (`<universe>-<digest>.pt`) that exist: it and its market file."
+    return [p for p in (path, _market_path(path)) if p.exists()]
+
+def _none(v): return None if v == 'None' else v
+
+def _cache_row(path: Path) -> dict:
+    "`cache_entries`' row of the cache `path`, its key read from the small market file when there is one."
+    files = _cache_files(path)
+    try: key = _load(files[-1])['key']
+    except (ValueError, KeyError, TypeError): key = None                   # an older format, or not a cache file
+    row = dict(file=path.stem, universe=path.name.split('-')[0], MB=sum(p.stat().st_size for p in files) / 2**20,
+               written=pd.Timestamp(max(p.stat().st_mtime for p in files), unit='s'))
+    if key is None: return dict(row, status='unreadable')
+    return dict(row, start=_none(key.get('start')), end=_none(key.get('end')), data_dir=key.get('data_dir'),
+                status=cache_status(path, key))
+
+def cache_status(path: Path, key: dict) -> str:
+    """Whether this e2eai would read the cache `path` written under `key`: 'current' when `key`'s arguments name
+    this file today, else 'version', 'gone' or 'data' (`CACHE_STATUS` says what each means)."""
+    if key.get('version') != f'{__version__}/{CACHE_VERSION}': return 'version'
+    d = Path(key['data_dir'])
+    if not (d / 'calendars' / 'day.txt').exists(): return 'gone'
+    args = [_none(key[k]) for k in ('start', 'end', 'factor_file', 'factor_groups')]
+    now, _ = _cache_path(d, key['universe'], *args, path.parent, key.get('financial'), key.get('indexes'))
+    return 'current' if now.name == path.name else 'data'
+
+def _tmp_row(path: Path, quiet_s: float = 600) -> dict:
+    """`cache_entries`' row of a temporary file `<name>.<pid>.tmp` of `_save`: 'partial' when its process is gone
+    and it has not changed for `quiet_s` seconds (another machine's write on a shared disk stays 'writing')."""
+    st = path.stat()
+    pid = path.name.split('.')[-2]
+    quiet = time.time() - st.st_mtime > quiet_s
+    status = 'partial' if quiet and not (pid.isdigit() and _alive(int(pid))) else 'writing'
+    return dict(file=path.name, universe=path.name.split('-')[0], MB=st.st_size / 2**20,
+                written=pd.Timestamp(st.st_mtime, unit='s'), status=status)
+
+def _alive(pid: int) -> bool:
+    "Whether process `pid` runs on this machine."
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
+def prune_cache(cache_dir) -> list[Path]:
+    """Remove every cache of `cache_entries(cache_dir)` that is neither 'current' nor 'writing'; the files removed."""
+    entries = cache_entries(cache_dir)
+    gone = []
+    for name in entries.file[~entries.status.isin(['current', 'writing'])]:
+        path = Path(cache_dir) / name
+        for p in ([path] if name.endswith('.tmp') else _cache_files(path.with_name(f'{name}.pt'))):
+            p.unlink()
+            gone.append(p)
+    return gone
+
 
 # %% ../nbs/32_experiment.ipynb #cb3c530e
 def run_one(data_dir, universe: str, method: str, fold: int, seed: int = 0, out_dir='runs/records', start=None,
