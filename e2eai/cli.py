@@ -136,13 +136,17 @@ def _reproduce_overrides(a) -> dict:
     return overrides
 
 def cmd_reproduce(a):
-    "`e2eai reproduce`: run a profile's grid, print its status and failures; exit status 1 when a run failed."
-    from e2eai.reproduce import reproduce
+    """`e2eai reproduce`: run a profile's grid, print its status and failures; exit status 1 when a run failed.
+    `--dry-run`: print its `plan` instead."""
+    from e2eai.reproduce import reproduce, format_plan
     overrides = _reproduce_overrides(a)
-    status = reproduce(a.profile, _data_dir(a.data), a.out, workers=a.workers, device=a.device, methods=a.method,
-                       start=a.start, end=a.end, figures_dir=a.figures, assemble=not a.no_assemble,
-                       financial=a.financial, test_start=a.test_start, indexes=_indexes(a),
-                       cluster=a.cluster, cpus_per_run=a.cpus_per_run, gpus_per_run=a.gpus_per_run, **overrides)
+    args = dict(workers=a.workers, device=a.device, methods=a.method, start=a.start, end=a.end, figures_dir=a.figures,
+                assemble=not a.no_assemble, financial=a.financial, test_start=a.test_start, indexes=_indexes(a),
+                cluster=a.cluster, cpus_per_run=a.cpus_per_run, gpus_per_run=a.gpus_per_run, **overrides)
+    if a.dry_run:
+        print(format_plan(reproduce(a.profile, _data_dir(a.data), a.out, dry_run=True, **args), a.workers))
+        return
+    status = reproduce(a.profile, _data_dir(a.data), a.out, **args)
     print(status.status.value_counts().to_string())
     failed = status[status.status == 'failed']
     for r in failed.itertuples(): print(f"FAILED {r.run}: {r.error} (notebook {r.notebook})")
@@ -251,6 +255,9 @@ def _add_reproduce(sub):
     r.add_argument('--set', nargs='*', metavar='KEY=VALUE',
                    help='TrainConfig / E2EAIConfig / LightGBMConfig / BacktestConfig fields')
     r.add_argument('--no-assemble', action='store_true', help='only run the grid')
+    r.add_argument('--dry-run', action='store_true',
+                   help="run nothing: print what the grid has left in --out (runs finished and left per universe and "
+                        "method, hours left at the finished runs' pace); each universe's cache is prepared")
     r.add_argument('--financial', **FINANCIAL_ARG)
     _index_args(r)
     r.add_argument('--test-start', metavar='DATE', help=_TEST_START_HELP)

@@ -15,8 +15,8 @@ from .core import METHODS, METHOD_TABLE
 from .records import run_name, record_problem
 
 # %% auto #0
-__all__ = ['PROFILES', 'TUNED', 'DETERMINISTIC', 'Job', 'make_jobs', 'notebook_batches', 'run_grid', 'start_ray', 'method_params',
-           'experiments_dir', 'pick_folds', 'check_settings', 'reproduce']
+__all__ = ['PROFILES', 'TUNED', 'DETERMINISTIC', 'Job', 'make_jobs', 'plan', 'format_plan', 'notebook_batches', 'run_grid',
+           'start_ray', 'method_params', 'experiments_dir', 'pick_folds', 'check_settings', 'reproduce']
 
 # %% ../nbs/40_reproduce.ipynb #a9d50c13
 @dataclass
@@ -56,6 +56,50 @@ def _unfinished(job: Job, records: Path) -> Job | None:
         if problem not in (None, 'absent'): warnings.warn(f"{problem}: it is run again")
         if problem is not None: left.append(s)
     return Job(job.universe, job.fold, job.method, tuple(left)) if left else None
+
+# %% ../nbs/40_reproduce.ipynb #da0cf959
+def plan(jobs: list[Job], out) -> pd.DataFrame:
+    """What the grid `jobs` has left in the run folder `out`, one row per (universe, method): runs, finished (a record
+    that loads), left, s_per_run (mean `config['seconds']` of the finished runs) and hours_left (left x s_per_run /
+    3600, an estimate; NaN where none has finished)."""
+    records = Path(out) / 'records'
+    rows = [dict(universe=job.universe, method=job.method, run=run, seconds=_finished_seconds(records / run))
+            for job in jobs for run in job.runs]
+    if not rows: raise ValueError("plan: the grid has no jobs")
+    r = pd.DataFrame(rows)
+    r['finished'] = r.seconds.notna()
+    t = r.groupby(['universe', 'method'], sort=False).agg(runs=('run', 'size'), finished=('finished', 'sum'),
+                                                          s_per_run=('seconds', 'mean'))
+    t['left'] = t.runs - t.finished
+    t['hours_left'] = (t.left * t.s_per_run / 3600).where(t.left > 0, 0.)
+    return t[['runs', 'finished', 'left', 's_per_run', 'hours_left']]
+
+def _finished_seconds(path: Path) -> float | None:
+    "The run seconds of the record in `path` (`config['seconds']`, NaN if it has none); None when it does not load."
+    if record_problem(path) is not None: return None
+    return float(json.loads((path / 'config.json').read_text()).get('seconds', 'nan'))
+
+def _pairs(some: pd.DataFrame, t: pd.DataFrame) -> str:
+    """The (universe, method) rows `some` of plan `t` as 'u/m, ...'; a universe with all its methods in `some` as
+    'u (every method)'."""
+    whole = [u for u in some.index.unique(0) if len(some.loc[u]) == len(t.loc[u])]
+    named = [f'{u} (every method)' for u in whole] + [f'{u}/{m}' for u, m in some.index if u not in whole]
+    return ', '.join(named)
+
+def format_plan(t: pd.DataFrame, workers: int = 1) -> str:
+    """The `plan` table and a line of totals: runs finished and left, process-hours left and their wall time on
+    `workers`."""
+    unknown = t[(t.left > 0) & t.s_per_run.isna()]
+    hours = t.hours_left.sum()
+    total = f"{int(t.finished.sum())} of {int(t.runs.sum())} runs finished, {int(t.left.sum())} left"
+    if t.left.sum() > unknown.left.sum():
+        total += (f": about {hours:.1f} process-hours at the finished runs' pace, {hours / max(1, workers):.1f} h "
+                  f"on {workers} worker(s) (an estimate)")
+    if len(unknown):
+        runs = int(unknown.left.sum())
+        total += f"; not counted: {runs} runs of {_pairs(unknown, t)}, none of which has finished yet"
+    return t.round(dict(s_per_run=1, hours_left=2)).to_string() + '\n' + total
+
 
 # %% ../nbs/40_reproduce.ipynb #dabd2222
 @contextmanager
@@ -440,10 +484,11 @@ def pick_folds(folds: list, which) -> list[int]:
     return list(which)
 
 # %% ../nbs/40_reproduce.ipynb #e3b37457
-def check_settings(out: Path, settings: dict):
+def check_settings(out: Path, settings: dict, write: bool = True):
     """Refuse to add runs to a run folder made with other settings (data, window, fundamentals, training, model,
     backtest, threads, device): its records would be taken as finished and mixed into one Table 1. The first call
-    writes `out/settings.json`; universes, folds, seeds and methods may grow between calls, a setting may not change."""
+    writes `out/settings.json` (unless `write` is False: a dry run); universes, folds, seeds and methods may grow
+    between calls, a setting may not change."""
     path = Path(out) / 'settings.json'
     now = json.loads(json.dumps(settings, default=str, sort_keys=True))
     if path.exists():
@@ -454,6 +499,7 @@ def check_settings(out: Path, settings: dict):
             raise ValueError(f"{out} was made with other settings ({shown}); "
                              "use another --out, or delete it to start over")
         now['per_method'] = {**was.get('per_method', {}), **now.get('per_method', {})}
+    if not write: return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.settings.{os.getpid()}.json')
     tmp.write_text(json.dumps(now, indent=1, sort_keys=True))
@@ -472,11 +518,12 @@ def _settings_diff(was: dict, now: dict) -> dict:
 def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke', workers: int = 1, device: str = 'auto',
               methods=None, start=None, end=None, figures_dir=None, assemble: bool = True, progress: bool = True,
               financial=None, test_start=None, indexes: dict | None = None, cluster: str | None = None,
-              cpus_per_run: float = 1, gpus_per_run: float = 0, **overrides) -> pd.DataFrame:
+              cpus_per_run: float = 1, gpus_per_run: float = 0, dry_run: bool = False, **overrides) -> pd.DataFrame:
     """Run the grid of `profile` (fields overridable) with papermill into `out`, then assemble Table 1 and Fig. 2–3
     into `figures_dir` (default `out/figures`). `test_start`: the first test block's earliest date (None: 2015-01-01);
     `indexes`: the benchmark and market series (`e2eai.qlib.pick_indexes`; None: the CSI defaults). `cluster`,
-    `cpus_per_run`, `gpus_per_run`: run the grid on Ray (`run_grid`)."""
+    `cpus_per_run`, `gpus_per_run`: run the grid on Ray (`run_grid`). `dry_run`: run nothing and return `plan`, what
+    the grid has left in `out` (each universe's cache is prepared, to know its folds)."""
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; profiles are {sorted(PROFILES)}")
     p = {**PROFILES[profile], **overrides}
@@ -488,9 +535,10 @@ def reproduce(profile: str = 'smoke', data_dir='data_samples', out='runs/smoke',
                   financial=financial, test_start=test_start, indexes=indexes or None, threads=p.get('threads', 1),
                   train=dict(p['train']), model=dict(p.get('model', {})), backtest=dict(p.get('backtest', {})))
     settings = {k: v for k, v in params.items() if k != 'cache_dir'}
-    check_settings(out, {**settings, 'per_method': method_params(p, methods)})             # before any load
+    check_settings(out, {**settings, 'per_method': method_params(p, methods)}, write=not dry_run)    # before any load
     folds = _prepare_folds(p, data_dir, out, start, end, financial, test_start, indexes, progress)
     jobs = make_jobs(p['universes'], folds, methods, p['seeds'], DETERMINISTIC)
+    if dry_run: return plan(jobs, out)
     t0 = time.time()
     status = run_grid(jobs, experiments_dir() / 'run_one.ipynb', out, params, workers=workers, progress=progress,
                       per_method=method_params(p, methods), cluster=cluster,
