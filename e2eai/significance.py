@@ -16,9 +16,9 @@ from .diagnostics import save_figure
 import matplotlib.pyplot as plt
 
 # %% auto #0
-__all__ = ['REFERENCE', 'KEYS', 'HEADLINE', 'nw_lags', 'newey_west_se', 'mean_test', 'seed_means', 'compare',
-           'significance_marks', 'marks_note', 'significance_markdown', 'save_significance', 'headline_table',
-           'save_headline', 'plot_significance']
+__all__ = ['REFERENCE', 'KEYS', 'POOLED', 'POOLED_COLUMNS', 'HEADLINE', 'nw_lags', 'newey_west_se', 'mean_test', 'seed_means',
+           'compare', 'pooled_compare', 'significance_marks', 'marks_note', 'significance_markdown', 'pooled_markdown',
+           'save_significance', 'headline_table', 'pooled_headline', 'save_headline', 'plot_significance']
 
 # %% ../nbs/23_significance.ipynb #0cc1c142
 REFERENCE = {ADHOC: 'E2E_d', AUTO: 'E2E_auto'}     # each block's E2E row, the one every other row is compared with
@@ -67,7 +67,11 @@ def seed_means(daily: pd.DataFrame, column: str) -> pd.DataFrame:
 def _diff_test(a: pd.DataFrame, key: tuple, ref: tuple, at_least: int, lags: int | None, level: float) -> dict | None:
     "`mean_test` of the daily difference of two columns of `a` over the days both have; None when either is missing."
     if key not in a or ref not in a: return None
-    d = (a[key] - a[ref]).dropna().to_numpy()
+    return _test_days(a[key] - a[ref], at_least, lags, level)
+
+def _test_days(d: pd.Series, at_least: int, lags: int | None, level: float) -> dict:
+    "`mean_test` of the daily series `d` (NaNs dropped), with at least `at_least` lags unless `lags` is given."
+    d = d.dropna().to_numpy()
     return mean_test(d, nw_lags(len(d), at_least) if lags is None else lags, level)
 
 def _spread(results: pd.DataFrame, col: str) -> pd.DataFrame:
@@ -112,6 +116,44 @@ def _sorted(sig: pd.DataFrame, level: float, net: bool, reference: dict) -> pd.D
     sig.attrs.update(level=level, net=net, reference=dict(reference))
     return sig
 
+# %% ../nbs/23_significance.ipynb #28b79a35
+POOLED = 'pooled'   # the `universe` of `pooled_compare`'s rows
+
+def pooled_compare(daily: pd.DataFrame, results: pd.DataFrame, net: bool = False, reference: dict = REFERENCE,
+                   level: float = .05, lags: int | None = None) -> pd.DataFrame:
+    """Each method against its block's `reference` row over all universes at once: the daily difference of
+    seed-averaged active returns averaged each day over the universes U_t that have both rows,
+
+        d̄_t = (1/|U_t|) Σ_{u ∈ U_t} (ā^m_{u,t} − ā^ref_{u,t}),   Δα = 100·252·mean_t d̄_t
+
+    with `compare`'s Newey–West interval and p-value (the daily Rank IC difference likewise). One row per
+    (construction, method) with its reference in at least two universes, `universe` = POOLED and `universes` naming
+    them; empty when no method has."""
+    act = seed_means(daily, 'active_net' if net else 'active')
+    ric = seed_means(daily, 'rank_ic')
+    horizon = int(results['horizon'].max()) if 'horizon' in results else 0
+    rows = []
+    for c, m in dict.fromkeys((c, m) for _, c, m in act.columns):
+        ref = reference.get(c)
+        us = [u for u in _order(act.columns.unique(0), UNIVERSE_ORDER) if (u, c, m) in act and (u, c, ref) in act]
+        if m == ref or len(us) < 2: continue
+        a = _test_days(_mean_difference(act, us, c, m, ref), horizon, lags, level)
+        r = _test_days(_mean_difference(ric, us, c, m, ref), horizon, lags, level)
+        rows.append(dict(universe=POOLED, construction=c, method=m, reference=ref, universes='+'.join(us),
+                         d_alpha=100 * ANN * a['mean'], d_alpha_lo=100 * ANN * a['lo'], d_alpha_hi=100 * ANN * a['hi'],
+                         p_alpha=a['p'], significant=a['p'] < level, days=a['days'], lags=a['lags'],
+                         d_rank_ic=r['mean'], t_rank_ic=r['t'], p_rank_ic=r['p']))
+    return _sorted(pd.DataFrame(rows, columns=POOLED_COLUMNS), level, net, reference)
+
+POOLED_COLUMNS = ['universe', 'construction', 'method', 'reference', 'universes', 'd_alpha', 'd_alpha_lo', 'd_alpha_hi',
+                  'p_alpha', 'significant', 'days', 'lags', 'd_rank_ic', 't_rank_ic', 'p_rank_ic']
+
+def _mean_difference(a: pd.DataFrame, us: list, c: str, m: str, ref: str) -> pd.Series:
+    "`[days]`: the mean over universes `us` that have the day of a[(u, c, m)] − a[(u, c, ref)]; empty where `a` lacks them."
+    diffs = [a[(u, c, m)] - a[(u, c, ref)] for u in us if (u, c, m) in a and (u, c, ref) in a]
+    return pd.concat(diffs, axis=1).mean(axis=1) if diffs else pd.Series(dtype=float)
+
+
 # %% ../nbs/23_significance.ipynb #50f31ee0
 def significance_marks(sig: pd.DataFrame) -> set:
     """The (construction, method, universe) whose α differs from its block's reference row: the cells `table1` marks
@@ -138,30 +180,59 @@ def significance_markdown(sig: pd.DataFrame) -> str:
     for u, g in sig.groupby('universe', sort=False):
         lines = [f"### {universe_label(u)}\n", head]
         for r in g.itertuples():
-            star = ' †' if r.significant else ''
-            ric = '–' if not np.isfinite(r.d_rank_ic) else f"{r.d_rank_ic:+.4f} ({r.t_rank_ic:+.2f})"
             lines.append(f"| {r.construction} | {r.method} | {_pm(r.alpha, r.alpha_sd)} ({r.seeds}) | {r.reference} | "
-                         f"{_pm(r.ref_alpha, r.ref_alpha_sd)} ({r.ref_seeds}) | {r.d_alpha:+.2f}{star} "
-                         f"[{r.d_alpha_lo:+.2f}, {r.d_alpha_hi:+.2f}] | {r.p_alpha:.3f} | {ric} | {r.days}, {r.lags} |")
+                         f"{_pm(r.ref_alpha, r.ref_alpha_sd)} ({r.ref_seeds}) | {_delta_text(r)} | {r.p_alpha:.3f} | "
+                         f"{_rank_ic_text(r)} | {r.days}, {r.lags} |")
         out.append('\n'.join(lines))
     return '\n\n'.join(out) + '\n'
 
+def _delta_text(r) -> str:
+    "'+5.85 † [+2.25, +9.46]': a comparison row's Δα, † where significant, and its interval."
+    return f"{r.d_alpha:+.2f}{' †' if r.significant else ''} [{r.d_alpha_lo:+.2f}, {r.d_alpha_hi:+.2f}]"
+
+def _rank_ic_text(r) -> str:
+    "'+0.0185 (+4.17)': a comparison row's ΔRank IC and its t; '–' for weights rows."
+    return '–' if not np.isfinite(r.d_rank_ic) else f"{r.d_rank_ic:+.4f} ({r.t_rank_ic:+.2f})"
+
+def pooled_markdown(pool: pd.DataFrame) -> str:
+    """`pooled_compare`'s rows as a markdown table: block, method, reference, universes, Δα [interval], p, ΔRank IC
+    (t), days and lags; '' when it has none."""
+    if pool.empty: return ''
+    ci = 100 * (1 - pool.attrs.get('level', .05))
+    lines = ["### Pooled over the universes\n",
+             f"| block | method | vs | universes | Δα [{ci:g} % CI] | p | ΔRank IC (t) | days, lags |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in pool.itertuples():
+        lines.append(f"| {r.construction} | {r.method} | {r.reference} | {_labels(r.universes)} | {_delta_text(r)} | "
+                     f"{r.p_alpha:.3f} | {_rank_ic_text(r)} | {r.days}, {r.lags} |")
+    return '\n'.join(lines) + '\n'
+
+def _labels(universes: str) -> str:
+    "'csi500+csi300' -> 'CSI 500, CSI 300'."
+    return ', '.join(universe_label(u) for u in universes.split('+'))
+
+def _section(sig: pd.DataFrame, pool: pd.DataFrame) -> str:
+    "The per-universe tables of `sig`, then the pooled one of `pool` when it has rows."
+    return significance_markdown(sig) + ('\n' + pooled_markdown(pool) if len(pool) else '')
+
 def save_significance(daily: pd.DataFrame, results: pd.DataFrame, folder='figures', level: float = .05) -> dict:
-    """`compare` gross and net, written as `significance.md` (both) and `significance.csv` (both, a `net` column) in
-    `folder`."""
+    """`compare` and `pooled_compare`, gross and net, written as `significance.md` (all four) and `significance.csv`
+    (all four, a `net` column; the pooled rows' `universe` is POOLED) in `folder`."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     sig = {net: compare(daily, results, net, level=level) for net in (False, True)}
+    pool = {net: pooled_compare(daily, results, net, level=level) for net in (False, True)}
     text = ("# Significance of the differences with E2E\n\n" + marks_note(sig[False])
             + " α in % a year; ± is the std over seeds; Δα is the method's α minus the reference's; ΔRank IC is "
             "the mean daily difference of the directed signals' Rank IC at the evaluated horizon, with its "
             "Newey–West t-statistic.\n\n"
-            "## Gross of costs\n\n" + significance_markdown(sig[False])
-            + "\n## Net of costs\n\n" + significance_markdown(sig[True]))
+            "## Gross of costs\n\n" + _section(sig[False], pool[False])
+            + "\n## Net of costs\n\n" + _section(sig[True], pool[True]))
     (folder / 'significance.md').write_text(text)
-    both = pd.concat([s.assign(net=net) for net, s in sig.items()], ignore_index=True)
-    both.to_csv(folder / 'significance.csv', index=False)
-    return dict(gross=sig[False], net=sig[True], paths=[folder / 'significance.md', folder / 'significance.csv'])
+    parts = [s.assign(net=net) for net, s in sig.items()] + [s.assign(net=net) for net, s in pool.items() if len(s)]
+    pd.concat(parts, ignore_index=True).to_csv(folder / 'significance.csv', index=False)
+    return dict(gross=sig[False], net=sig[True], pooled_gross=pool[False], pooled_net=pool[True],
+                paths=[folder / 'significance.md', folder / 'significance.csv'])
 
 # %% ../nbs/23_significance.ipynb #00453bc2
 HEADLINE = ('E2E_d', 'DMFM', 'MGAT', 'LightGBM', 'Linear', 'E2E_auto')   # the rows a summary reports
@@ -170,9 +241,7 @@ def _delta_cell(sig: pd.DataFrame, u: str, method: str) -> str:
     "'+5.85 † [+2.25, +9.46]': Δα to the block's reference with its interval; 'reference' for the E2E rows."
     if method in sig.attrs.get('reference', REFERENCE).values(): return 'reference'
     r = sig[(sig.universe == u) & (sig.method == method)]
-    if r.empty: return '–'
-    r = r.iloc[0]
-    return f"{r.d_alpha:+.2f}{' †' if r.significant else ''} [{r.d_alpha_lo:+.2f}, {r.d_alpha_hi:+.2f}]"
+    return '–' if r.empty else _delta_text(r.iloc[0])
 
 def headline_table(results: pd.DataFrame, gross: pd.DataFrame, net: pd.DataFrame, methods=HEADLINE) -> pd.DataFrame:
     """Per universe (Table 1's order), the rows `methods` that `results` has: α % (± std over seeds), IR, α and IR net
@@ -191,13 +260,31 @@ def headline_table(results: pd.DataFrame, gross: pd.DataFrame, net: pd.DataFrame
                          f'Δα net [{ci}]': _delta_cell(net, u, m)})
     return pd.DataFrame(rows).set_index(['universe', 'method'])
 
+def pooled_headline(gross: pd.DataFrame, net: pd.DataFrame, methods=HEADLINE) -> pd.DataFrame:
+    """The rows `methods` of `pooled_compare`'s `gross` and `net`: reference, universes, Δα [interval] gross and net
+    († where significant) and ΔRank IC (t). Strings; index method."""
+    ci = f"{100 * (1 - gross.attrs.get('level', .05)):g} % CI"
+    rows = []
+    for m in (m for m in methods if m in set(gross.method)):
+        g, n = gross[gross.method == m].iloc[0], net[net.method == m].iloc[0]
+        rows.append({'method': m, 'vs': g.reference, 'universes': _labels(g.universes), f'Δα [{ci}]': _delta_text(g),
+                     f'Δα net [{ci}]': _delta_text(n), 'ΔRank IC (t)': _rank_ic_text(g)})
+    return pd.DataFrame(rows).set_index('method')
+
 def save_headline(results: pd.DataFrame, sig: dict, folder='figures', methods=HEADLINE) -> Path:
-    "`headline_table` of `save_significance`'s `sig` (gross and net) written as `headline.md` in `folder`."
+    """`headline_table` of `save_significance`'s `sig` (gross and net) written as `headline.md` in `folder`, and
+    `pooled_headline` below it when `sig` has pooled rows."""
     t = headline_table(results, sig['gross'], sig['net'], methods)
+    text = ("# Headline rows\n\n" + marks_note(sig['gross'])
+            + " α in % a year, ± the std over seeds; Rank IC of the horizon's signal, mean over seeds.\n\n"
+            + markdown_table(t) + '\n')
+    pooled = sig.get('pooled_gross')
+    if pooled is not None and len(pooled):
+        text += ("\n## Pooled over the universes\n\nEach day's difference to the block's E2E row averaged over the "
+                 "universes that have it, then tested like one universe's (`e2eai.significance.pooled_compare`).\n\n"
+                 + markdown_table(pooled_headline(pooled, sig['pooled_net'], methods)) + '\n')
     path = Path(folder) / 'headline.md'
-    path.write_text("# Headline rows\n\n" + marks_note(sig['gross'])
-                    + " α in % a year, ± the std over seeds; Rank IC of the horizon's signal, mean over seeds.\n\n"
-                    + markdown_table(t) + '\n')
+    path.write_text(text)
     return path
 
 
@@ -215,14 +302,16 @@ def _forest_panel(ax, g: pd.DataFrame, gn: pd.DataFrame, title: str):
     ax.set(title=title, xlabel='Δα, % a year')
 
 def plot_significance(gross: pd.DataFrame, net: pd.DataFrame, folder='figures', name: str = 'significance') -> dict:
-    """Forest plot of `compare`'s Δα with its interval per universe: gross filled, net of costs open, coloured where
-    significant. Saved as `<name>.png` and `.pdf` in `folder`."""
+    """Forest plot of `compare`'s Δα with its interval per universe (and `pooled_compare`'s, where `gross` and `net`
+    hold its rows, as a last panel): gross filled, net of costs open, coloured where significant. Saved as
+    `<name>.png` and `.pdf` in `folder`."""
     if gross.empty: raise ValueError("plot_significance: no comparison (the records have no E2E row)")
     us = list(dict.fromkeys(gross.universe))                                   # `compare` sorts them in Table 1's order
     fig, axes = plt.subplots(1, len(us), figsize=(4.2 * len(us), .32 * gross.groupby('universe').size().max() + 1.3),
                              squeeze=False)
     for ax, u in zip(axes[0], us):
-        _forest_panel(ax, gross[gross.universe == u], net[net.universe == u], universe_label(u))
+        title = 'Pooled over the universes' if u == POOLED else universe_label(u)
+        _forest_panel(ax, gross[gross.universe == u], net[net.universe == u], title)
     ci = f"{100 * (1 - gross.attrs.get('level', .05)):g} %"
     fig.suptitle(f"Δα to the block's E2E row, {ci} Newey–West interval: gross (filled), net of costs (open)", fontsize=9)
     fig.tight_layout()
