@@ -149,7 +149,8 @@ POOLED_COLUMNS = ['universe', 'construction', 'method', 'reference', 'universes'
                   'p_alpha', 'significant', 'days', 'lags', 'd_rank_ic', 't_rank_ic', 'p_rank_ic']
 
 def _mean_difference(a: pd.DataFrame, us: list, c: str, m: str, ref: str) -> pd.Series:
-    "`[days]`: the mean over universes `us` that have the day of a[(u, c, m)] − a[(u, c, ref)]; empty where `a` lacks them."
+    """`[days]`: the mean of a[(u, c, m)] − a[(u, c, ref)] over the universes `us` that have the day; empty where `a`
+    lacks them."""
     diffs = [a[(u, c, m)] - a[(u, c, ref)] for u in us if (u, c, m) in a and (u, c, ref) in a]
     return pd.concat(diffs, axis=1).mean(axis=1) if diffs else pd.Series(dtype=float)
 
