@@ -270,7 +270,8 @@ def pooled_headline(gross: pd.DataFrame, net: pd.DataFrame, methods=HEADLINE) ->
         g, n = gross[gross.method == m].iloc[0], net[net.method == m].iloc[0]
         rows.append({'method': m, 'vs': g.reference, 'universes': _labels(g.universes), f'Δα [{ci}]': _delta_text(g),
                      f'Δα net [{ci}]': _delta_text(n), 'ΔRank IC (t)': _rank_ic_text(g)})
-    return pd.DataFrame(rows).set_index('method')
+    columns = ['method', 'vs', 'universes', f'Δα [{ci}]', f'Δα net [{ci}]', 'ΔRank IC (t)']
+    return pd.DataFrame(rows, columns=columns).set_index('method')
 
 def save_headline(results: pd.DataFrame, sig: dict, folder='figures', methods=HEADLINE) -> Path:
     """`headline_table` of `save_significance`'s `sig` (gross and net) written as `headline.md` in `folder`, and
@@ -280,10 +281,11 @@ def save_headline(results: pd.DataFrame, sig: dict, folder='figures', methods=HE
             + " α in % a year, ± the std over seeds; Rank IC of the horizon's signal, mean over seeds.\n\n"
             + markdown_table(t) + '\n')
     pooled = sig.get('pooled_gross')
-    if pooled is not None and len(pooled):
+    p = pooled_headline(pooled, sig['pooled_net'], methods) if pooled is not None else []
+    if len(p):
         text += ("\n## Pooled over the universes\n\nEach day's difference to the block's E2E row averaged over the "
                  "universes that have it, then tested like one universe's (`e2eai.significance.pooled_compare`).\n\n"
-                 + markdown_table(pooled_headline(pooled, sig['pooled_net'], methods)) + '\n')
+                 + markdown_table(p) + '\n')
     path = Path(folder) / 'headline.md'
     path.write_text(text)
     return path
