@@ -18,11 +18,11 @@ from .backtest import (
 from .diagnostics import ic_series, ic_table, group_returns, save_figure
 
 # %% auto #0
-__all__ = ['UNIVERSE_ORDER', 'DAILY', 'METRICS', 'HEADER', 'LATEX_HEADER', 'DIGITS', 'HIGHER_BETTER', 'portfolios',
+__all__ = ['UNIVERSE_ORDER', 'DAILY', 'METRICS', 'HEADER', 'LATEX_HEADER', 'DIGITS', 'HIGHER_BETTER', 'POOLED', 'portfolios',
            'universe_label', 'oos_records', 'evaluate_record', 'evaluate_records', 'table1_stats', 'table1',
-           'table1_caption', 'markdown_table', 'save_table1', 'validation_runs', 'validation_table', 'save_validation',
-           'validation_curves', 'plot_validation_curves', 'attention_tables', 'fig2_attention', 'monotonicity_tables',
-           'fig3_monotonicity']
+           'table1_caption', 'markdown_table', 'save_table1', 'validation_runs', 'validation_table',
+           'pooled_validation', 'save_validation', 'validation_curves', 'plot_validation_curves', 'attention_tables',
+           'fig2_attention', 'monotonicity_tables', 'fig3_monotonicity']
 
 # %% ../nbs/22_report.ipynb #1dbed118
 UNIVERSE_ORDER = ('csi1000', 'csi500', 'csi300')
@@ -245,7 +245,11 @@ def validation_runs(records: list, horizon: int = 5) -> pd.DataFrame:
 
 def _paired(x: pd.Series, ref: pd.Series | None) -> dict:
     "Mean difference of fold series `x` to `ref` on the folds both have, its standard error and t (NaN without `ref`)."
-    d = (x - ref).dropna() if ref is not None else pd.Series(dtype=float)
+    return _mean_se_t((x - ref).dropna() if ref is not None else None)
+
+def _mean_se_t(d: pd.Series | None) -> dict:
+    "The mean of the differences `d`, its standard error and t, as delta, delta_se, t (NaN for None)."
+    d = pd.Series(dtype=float) if d is None else d
     return dict(delta=d.mean(), delta_se=d.sem(), t=d.mean() / d.sem())
 
 def validation_table(records: list, reference: str = 'E2EAI', horizon: int = 5) -> pd.DataFrame:
@@ -274,6 +278,37 @@ def validation_table(records: list, reference: str = 'E2EAI', horizon: int = 5) 
     t = t.sort_values(['universe', 'method'])
     return t.astype({'universe': str, 'method': str}).set_index(['universe', 'method'])
 
+POOLED = 'pooled'   # the `universe` of a row pooled over universes (`pooled_validation`, `e2eai.significance`)
+
+def pooled_validation(records: list, reference: str = 'E2EAI', horizon: int = 5) -> pd.DataFrame:
+    r"""`validation_table` over all universes at once, for the methods that two universes or more have: each fold's
+    seed mean averaged over the universes that have the fold, then over folds, and the paired difference likewise,
+
+    $$\Delta_m = \frac1J\sum_j \frac1{|U_j|}\sum_{u\in U_j}\big(\overline{\mathrm{RankIC}}_{m,u,j}
+    - \overline{\mathrm{RankIC}}_{\mathrm{ref},u,j}\big),$$
+
+    its standard error over the $J$ folds (so universes that share a fold's period count once). `folds` counts the
+    folds; index (POOLED, method); empty with one universe."""
+    runs = validation_runs(records, horizon)
+    fold = runs.groupby(['universe', 'method', 'fold']).mean(numeric_only=True).drop(columns='seed')
+    h = f'rank_ic_{horizon}'
+    ref = fold.xs(reference, level='method').rank_ic if reference in fold.index.unique('method') else None
+    rows = []
+    for m, g in fold.groupby(level='method'):
+        g = g.droplevel('method')                                            # index (universe, fold)
+        if g.index.unique('universe').size < 2: continue
+        per_fold = g.groupby(level='fold').mean()
+        d = (g.rank_ic - ref).dropna().groupby(level='fold').mean() if ref is not None and m != reference else None
+        rows.append(dict(universe=POOLED, method=m, folds=len(per_fold), runs=int((runs.method == m).sum()),
+                         rank_ic=per_fold.rank_ic.mean(), se=per_fold.rank_ic.sem(), **{h: per_fold[h].mean()},
+                         **_mean_se_t(d),
+                         kept_epoch=g.kept_epoch.mean(), epochs=g.epochs.mean()))
+    columns = ['universe', 'method', 'folds', 'runs', 'rank_ic', 'se', h, 'delta', 'delta_se', 't', 'kept_epoch',
+               'epochs']
+    t = pd.DataFrame(rows, columns=columns)
+    t['method'] = pd.Categorical(t.method, _order(t.method, METHOD_TABLE), ordered=True)
+    return t.sort_values('method').astype({'method': str}).set_index(['universe', 'method'])
+
 
 # %% ../nbs/22_report.ipynb #b7466a87
 def _pm(mean: float, spread: float, digits: int = 2, sign: str = '') -> str:
@@ -285,8 +320,10 @@ def _one(v: float) -> str:
     return f"{v:.1f}" if np.isfinite(v) else '–'
 
 def save_validation(records: list, folder='figures', reference: str = 'E2EAI', horizon: int = 5) -> list[Path]:
-    "Write `validation_table` as `validation.csv` and `validation.md` (with what its columns are) into `folder`."
-    t = validation_table(records, reference, horizon)
+    """Write `validation_table`, and below it `pooled_validation` when two universes or more have a method, as
+    `validation.csv` and `validation.md` (with what its columns are) into `folder`."""
+    pooled = pooled_validation(records, reference, horizon)
+    t = pd.concat([validation_table(records, reference, horizon), *([pooled] if len(pooled) else [])])
     show = pd.DataFrame({'folds': t.folds, 'runs': t.runs,
                          'Rank IC': [_pm(m, s, 4) for m, s in zip(t.rank_ic, t.se)],
                          f'Rank IC h={horizon}': t[f'rank_ic_{horizon}'].map('{:.4f}'.format),
@@ -302,8 +339,10 @@ def save_validation(records: list, folder='figures', reference: str = 'E2EAI', h
         f"Each run's validation Rank IC of the signal it was selected on (`config['valid']`; {reference}: "
         f"its directed deep factor, the E2E_d signal): mean over folds of the seed mean ± its standard error over "
         f"folds; at horizon {horizon}; the difference to {reference} paired on folds ± its standard error, and t; "
-        "the epoch early stopping kept and the epochs run (counted from 0; S-*: the DMFM stage; – for fitted methods).\n\n"
-        + markdown_table(show) + '\n')
+        "the epoch early stopping kept and the epochs run (counted from 0; S-*: the DMFM stage; – for fitted methods)."
+        + (f" Rows `{POOLED}`: every universe at once, each fold's value averaged over the universes that have it, "
+           "then over folds (`pooled_validation`)." if len(pooled) else '')
+        + "\n\n" + markdown_table(show) + '\n')
     return paths
 
 

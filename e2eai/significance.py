@@ -11,13 +11,13 @@ import numpy as np
 import pandas as pd
 from .core import ADHOC, AUTO, ROWS
 from .backtest import ANN
-from .report import UNIVERSE_ORDER, universe_label, _order, _pm, markdown_table
+from .report import POOLED, UNIVERSE_ORDER, universe_label, _order, _pm, markdown_table
 from .diagnostics import save_figure
 import matplotlib.pyplot as plt
 
 # %% auto #0
-__all__ = ['REFERENCE', 'KEYS', 'POOLED', 'POOLED_COLUMNS', 'HEADLINE', 'nw_lags', 'newey_west_se', 'mean_test', 'seed_means',
-           'compare', 'pooled_compare', 'significance_marks', 'marks_note', 'significance_markdown', 'pooled_markdown',
+__all__ = ['REFERENCE', 'KEYS', 'POOLED_COLUMNS', 'HEADLINE', 'nw_lags', 'newey_west_se', 'mean_test', 'seed_means', 'compare',
+           'pooled_compare', 'significance_marks', 'marks_note', 'significance_markdown', 'pooled_markdown',
            'save_significance', 'headline_table', 'pooled_headline', 'save_headline', 'plot_significance']
 
 # %% ../nbs/23_significance.ipynb #0cc1c142
@@ -117,8 +117,6 @@ def _sorted(sig: pd.DataFrame, level: float, net: bool, reference: dict) -> pd.D
     return sig
 
 # %% ../nbs/23_significance.ipynb #28b79a35
-POOLED = 'pooled'   # the `universe` of `pooled_compare`'s rows
-
 def pooled_compare(daily: pd.DataFrame, results: pd.DataFrame, net: bool = False, reference: dict = REFERENCE,
                    level: float = .05, lags: int | None = None) -> pd.DataFrame:
     """Each method against its block's `reference` row over all universes at once: the daily difference of
