@@ -32,13 +32,15 @@ def checkpoint_steps(n_steps: int, checks: int) -> set:
     return set(np.linspace(0, n_steps, checks + 1)[1:].round().astype(int) - 1)
 
 
-def run_cell(data, fold, seed: int, method: str, epochs: int, checks: int) -> pd.DataFrame:
-    """Train `method` on one (universe, fold, seed) with the full profile's settings for `epochs` epochs; one row per
-    checkpoint: epoch, step, `at` (epochs done, fractional), half-A and half-B Rank IC (every horizon and horizon 5)."""
+def run_cell(data, fold, seed: int, method: str, epochs: int, checks: int, model: dict | None = None) -> pd.DataFrame:
+    """Train `method` on one (universe, fold, seed) with the full profile's settings (and the `model` fields changed) for
+    `epochs` epochs; one row per checkpoint: epoch, step, `at` (epochs done, fractional), half-A and half-B Rank IC
+    (every horizon and horizon 5)."""
     from e2eai.methods import build_model
     from e2eai.reproduce import PROFILES, method_params
     from e2eai.train import TrainConfig, fit, validate, seed_everything
     p = method_params(PROFILES['full'], [method])[method]
+    p['model'] = {**p['model'], **(model or {})}
     cfg = TrainConfig(**{**p['train'], 'epochs': epochs, 'patience': epochs, 'seed': seed, 'progress': False})
     n_steps = -(-len(cfg.days(fold)[0]) // cfg.batch_days)
     at, (a, b), rows = checkpoint_steps(n_steps, checks), halves(fold), []
@@ -52,7 +54,18 @@ def run_cell(data, fold, seed: int, method: str, epochs: int, checks: int) -> pd
     seed_everything(seed)
     net = build_model(method, len(data.factor_names), p['model']).to(data.device)
     fit(net, data, fold, cfg, on_step=on_step)
-    return pd.DataFrame(rows).assign(universe=data.universe, fold=fold.j, seed=seed, method=method, steps=n_steps)
+    label = ' '.join([method, *(f'{k}={v:g}' if isinstance(v, float) else f'{k}={v}' for k, v in (model or {}).items())])
+    return pd.DataFrame(rows).assign(universe=data.universe, fold=fold.j, seed=seed, method=label, steps=n_steps)
+
+
+def _settings(items) -> dict:
+    "['lambda_s=0'] -> {'lambda_s': 0.0}: `--set` model fields, numbers as floats."
+    out = {}
+    for it in items or []:
+        k, v = it.split('=', 1)
+        try: out[k] = float(v)
+        except ValueError: out[k] = v
+    return out
 
 
 def cmd_run(a):
@@ -64,17 +77,19 @@ def cmd_run(a):
     data_dir = a.data or shared_data_dir('cn_qlib')
     if data_dir is None: sys.exit("error: no --data given and no shared/data/cn_qlib beside the repository")
     log = open(out / 'study.log', 'a')
+    model = _settings(a.set)
+    tag = ''.join(f'-{k}{v:g}' if isinstance(v, float) else f'-{k}{v}' for k, v in model.items())   # in the cell's name
     for u in a.universes:
         todo = [(f, s, m) for f in CLEAN[u] for s in a.seeds for m in a.methods
-                if not (out / 'cells' / f'{u}-f{f}-s{s}-{m}.csv').exists()]
+                if not (out / 'cells' / f'{u}-f{f}-s{s}-{m}{tag}.csv').exists()]
         if not todo: continue
         data, _ = load_universe(data_dir, u, cache_dir=out / 'cache', progress=False)
         folds = {x.j: x for x in universe_folds(data, test_start=None)}
         print(f"{time.strftime('%H:%M:%S')} {u}: {len(todo)} cells, {a.threads} thread(s)", file=log, flush=True)
         for f, s, m in todo:
             t0 = time.time()
-            h = run_cell(data, folds[f], s, m, a.epochs, a.checks)
-            path = out / 'cells' / f'{u}-f{f}-s{s}-{m}.csv'
+            h = run_cell(data, folds[f], s, m, a.epochs, a.checks, model)
+            path = out / 'cells' / f'{u}-f{f}-s{s}-{m}{tag}.csv'
             tmp = path.with_suffix(f'.{os.getpid()}.tmp')
             h.to_csv(tmp, index=False)
             tmp.replace(path)
@@ -107,11 +122,18 @@ def summary(hist: pd.DataFrame) -> pd.DataFrame:
         rows.append({'': m, 'cells': len(e), 'B at epoch ends': f"{e.B_rank_ic.mean():.4f}",
                      'B at every checkpoint': f"{v.B_rank_ic.mean():.4f}", 'gain': _mean_se(v.B_rank_ic - e.B_rank_ic),
                      'picked at (epochs)': f"{e['at'].mean():.2f} / {v['at'].mean():.2f}"})
-    for m in [m for m in hist.method.unique() if m != 'E2EAI' and 'E2EAI' in set(hist.method)]:
-        gap = lambda p: (p.xs('E2EAI', level='method').B_rank_ic - p.xs(m, level='method').B_rank_ic).dropna()
-        rows.append({'': f'E2EAI − {m}', 'cells': len(gap(ends)), 'B at epoch ends': _mean_se(gap(ends)),
-                     'B at every checkpoint': _mean_se(gap(every)), 'gain': '', 'picked at (epochs)': ''})
+    for m in [m for m in hist.method.unique() if m.split(' ')[0] != 'E2EAI' and 'E2EAI' in set(hist.method)]:
+        rows.append(_gap_row(ends, every, 'E2EAI', m))
+    for v in [v for v in hist.method.unique() if ' ' in v and v.split(' ')[0] in set(hist.method)]:
+        rows.append(_gap_row(ends, every, v, v.split(' ')[0]))          # a variant's effect: it minus its method
     return pd.DataFrame(rows).set_index('')
+
+
+def _gap_row(ends: pd.DataFrame, every: pd.DataFrame, m1: str, m2: str) -> dict:
+    "`summary`'s row of m1 − m2: half-B Rank IC paired on cells, at epoch ends and at every checkpoint."
+    gap = lambda p: (p.xs(m1, level='method').B_rank_ic - p.xs(m2, level='method').B_rank_ic).dropna()
+    return {'': f'{m1} − {m2}', 'cells': len(gap(ends)), 'B at epoch ends': _mean_se(gap(ends)),
+            'B at every checkpoint': _mean_se(gap(every)), 'gain': '', 'picked at (epochs)': ''}
 
 
 def with_check(hist: pd.DataFrame) -> pd.DataFrame:
@@ -141,6 +163,7 @@ def cmd_report(a):
     files = sorted((Path(a.out) / 'cells').glob('*.csv'))
     if not files: sys.exit(f"error: no cells in {Path(a.out) / 'cells'}")
     hist = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
+    if a.methods: hist = hist[hist.method.isin(a.methods)]
     t = summary(hist)
     fig_dir = Path(a.figures)
     fig_dir.mkdir(parents=True, exist_ok=True)
@@ -168,9 +191,12 @@ def main():
     r.add_argument('--epochs', type=int, default=3)
     r.add_argument('--checks', type=int, default=5, help="checkpoints an epoch")
     r.add_argument('--threads', type=int, default=1)
+    r.add_argument('--set', nargs='*', metavar='KEY=VALUE',
+                   help="E2EAIConfig fields changed for these cells (e.g. lambda_s=0); the method is labelled with them")
     q = sub.add_parser('report')
     q.add_argument('--out', default='runs/checkpoints')
     q.add_argument('--figures', default='figures/checkpoints')
+    q.add_argument('--methods', nargs='*', help="only these methods' cells, by label (e.g. E2EAI 'E2EAI lambda_s=0')")
     a = p.parse_args()
     cmd_run(a) if a.cmd == 'run' else cmd_report(a)
 
