@@ -32,7 +32,8 @@ def checkpoint_steps(n_steps: int, checks: int) -> set:
     return set(np.linspace(0, n_steps, checks + 1)[1:].round().astype(int) - 1)
 
 
-def run_cell(data, fold, seed: int, method: str, epochs: int, checks: int, model: dict | None = None) -> pd.DataFrame:
+def run_cell(data, fold, seed: int, method: str, epochs: int, checks: int,
+             model: dict | None = None) -> pd.DataFrame:
     """Train `method` on one (universe, fold, seed) with the full profile's settings (and the `model` fields changed) for
     `epochs` epochs; one row per checkpoint: epoch, step, `at` (epochs done, fractional), half-A and half-B Rank IC
     (every horizon and horizon 5)."""
@@ -54,8 +55,13 @@ def run_cell(data, fold, seed: int, method: str, epochs: int, checks: int, model
     seed_everything(seed)
     net = build_model(method, len(data.factor_names), p['model']).to(data.device)
     fit(net, data, fold, cfg, on_step=on_step)
-    label = ' '.join([method, *(f'{k}={v:g}' if isinstance(v, float) else f'{k}={v}' for k, v in (model or {}).items())])
+    label = ' '.join([method, *(f'{k}={_value(v)}' for k, v in (model or {}).items())])
     return pd.DataFrame(rows).assign(universe=data.universe, fold=fold.j, seed=seed, method=label, steps=n_steps)
+
+
+def _value(v) -> str:
+    "A `--set` value as labels and cell names show it: 0.0 -> '0', 3e-3 -> '0.003'."
+    return f'{v:g}' if isinstance(v, float) else str(v)
 
 
 def _settings(items) -> dict:
@@ -78,7 +84,7 @@ def cmd_run(a):
     if data_dir is None: sys.exit("error: no --data given and no shared/data/cn_qlib beside the repository")
     log = open(out / 'study.log', 'a')
     model = _settings(a.set)
-    tag = ''.join(f'-{k}{v:g}' if isinstance(v, float) else f'-{k}{v}' for k, v in model.items())   # in the cell's name
+    tag = ''.join(f'-{k}{_value(v)}' for k, v in model.items())           # in the cell's name
     for u in a.universes:
         todo = [(f, s, m) for f in CLEAN[u] for s in a.seeds for m in a.methods
                 if not (out / 'cells' / f'{u}-f{f}-s{s}-{m}{tag}.csv').exists()]

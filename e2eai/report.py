@@ -252,6 +252,10 @@ def _mean_se_t(d: pd.Series | None) -> dict:
     d = pd.Series(dtype=float) if d is None else d
     return dict(delta=d.mean(), delta_se=d.sem(), t=d.mean() / d.sem())
 
+def _fold_means(runs: pd.DataFrame) -> pd.DataFrame:
+    "`validation_runs`' rows averaged over seeds: one row per (universe, method, fold)."
+    return runs.groupby(['universe', 'method', 'fold']).mean(numeric_only=True).drop(columns='seed')
+
 def validation_table(records: list, reference: str = 'E2EAI', horizon: int = 5) -> pd.DataFrame:
     r"""Per universe and method, what the validation blocks said: over folds $j$ of the seed means
     $\overline{\mathrm{RankIC}}_{m,j}$, their mean (`rank_ic`, every horizon; `rank_ic_<horizon>`) and standard error
@@ -262,7 +266,7 @@ def validation_table(records: list, reference: str = 'E2EAI', horizon: int = 5) 
 
     with the mean kept epoch and epochs run. Index (universe, method), universes and methods in Table 1's order."""
     runs = validation_runs(records, horizon)
-    fold = runs.groupby(['universe', 'method', 'fold']).mean(numeric_only=True).drop(columns='seed')
+    fold = _fold_means(runs)
     n_runs = runs.groupby(['universe', 'method']).size()
     h = f'rank_ic_{horizon}'
     rows = []
@@ -290,7 +294,7 @@ def pooled_validation(records: list, reference: str = 'E2EAI', horizon: int = 5)
     its standard error over the $J$ folds (so universes that share a fold's period count once). `folds` counts the
     folds; index (POOLED, method); empty with one universe."""
     runs = validation_runs(records, horizon)
-    fold = runs.groupby(['universe', 'method', 'fold']).mean(numeric_only=True).drop(columns='seed')
+    fold = _fold_means(runs)
     h = f'rank_ic_{horizon}'
     ref = fold.xs(reference, level='method').rank_ic if reference in fold.index.unique('method') else None
     rows = []

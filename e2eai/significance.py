@@ -100,11 +100,15 @@ def compare(daily: pd.DataFrame, results: pd.DataFrame, net: bool = False, refer
                          alpha=spread.loc[key, 'mean'], alpha_sd=spread.loc[key, 'std'],
                          seeds=spread.loc[key, 'count'],
                          ref_alpha=spread.loc[ref, 'mean'], ref_alpha_sd=spread.loc[ref, 'std'],
-                         ref_seeds=spread.loc[ref, 'count'],
-                         d_alpha=100 * ANN * a['mean'], d_alpha_lo=100 * ANN * a['lo'], d_alpha_hi=100 * ANN * a['hi'],
-                         p_alpha=a['p'], significant=a['p'] < level, days=a['days'], lags=a['lags'],
-                         d_rank_ic=r.get('mean', np.nan), t_rank_ic=r.get('t', np.nan), p_rank_ic=r.get('p', np.nan)))
+                         ref_seeds=spread.loc[ref, 'count'], **_test_fields(a, r, level)))
     return _sorted(pd.DataFrame(rows), level, net, reference)
+
+def _test_fields(a: dict, r: dict, level: float) -> dict:
+    """A comparison row's test columns: Δα (% a year) with its interval, p and significance from the active-return
+    test `a`; ΔRank IC with its t and p from `r` (NaN where `r` is empty: weights rows)."""
+    return dict(d_alpha=100 * ANN * a['mean'], d_alpha_lo=100 * ANN * a['lo'], d_alpha_hi=100 * ANN * a['hi'],
+                p_alpha=a['p'], significant=a['p'] < level, days=a['days'], lags=a['lags'],
+                d_rank_ic=r.get('mean', np.nan), t_rank_ic=r.get('t', np.nan), p_rank_ic=r.get('p', np.nan))
 
 def _sorted(sig: pd.DataFrame, level: float, net: bool, reference: dict) -> pd.DataFrame:
     "Rows in Table 1's order (universe, block, method), the test's settings in `attrs`."
@@ -138,9 +142,7 @@ def pooled_compare(daily: pd.DataFrame, results: pd.DataFrame, net: bool = False
         a = _test_days(_mean_difference(act, us, c, m, ref), horizon, lags, level)
         r = _test_days(_mean_difference(ric, us, c, m, ref), horizon, lags, level)
         rows.append(dict(universe=POOLED, construction=c, method=m, reference=ref, universes='+'.join(us),
-                         d_alpha=100 * ANN * a['mean'], d_alpha_lo=100 * ANN * a['lo'], d_alpha_hi=100 * ANN * a['hi'],
-                         p_alpha=a['p'], significant=a['p'] < level, days=a['days'], lags=a['lags'],
-                         d_rank_ic=r['mean'], t_rank_ic=r['t'], p_rank_ic=r['p']))
+                         **_test_fields(a, r, level)))
     return _sorted(pd.DataFrame(rows, columns=POOLED_COLUMNS), level, net, reference)
 
 POOLED_COLUMNS = ['universe', 'construction', 'method', 'reference', 'universes', 'd_alpha', 'd_alpha_lo', 'd_alpha_hi',
