@@ -34,14 +34,17 @@ def checkpoint_steps(n_steps: int, checks: int) -> set:
 
 def run_cell(data, fold, seed: int, method: str, epochs: int, checks: int,
              model: dict | None = None) -> pd.DataFrame:
-    """Train `method` on one (universe, fold, seed) with the full profile's settings (and the `model` fields changed) for
-    `epochs` epochs; one row per checkpoint: epoch, step, `at` (epochs done, fractional), half-A and half-B Rank IC
-    (every horizon and horizon 5)."""
+    """Train `method` on one (universe, fold, seed) with the full profile's settings (and the `model` fields changed:
+    `TrainConfig`'s, e.g. lr, go to training, the rest to the model) for `epochs` epochs; one row per checkpoint: epoch,
+    step, `at` (epochs done, fractional), half-A and half-B Rank IC (every horizon and horizon 5)."""
+    from dataclasses import fields
     from e2eai.methods import build_model
     from e2eai.reproduce import PROFILES, method_params
     from e2eai.train import TrainConfig, fit, validate, seed_everything
     p = method_params(PROFILES['full'], [method])[method]
-    p['model'] = {**p['model'], **(model or {})}
+    train_keys = {f.name for f in fields(TrainConfig)}
+    p['model'] = {**p['model'], **{k: v for k, v in (model or {}).items() if k not in train_keys}}
+    p['train'] = {**p['train'], **{k: v for k, v in (model or {}).items() if k in train_keys}}
     cfg = TrainConfig(**{**p['train'], 'epochs': epochs, 'patience': epochs, 'seed': seed, 'progress': False})
     n_steps = -(-len(cfg.days(fold)[0]) // cfg.batch_days)
     at, (a, b), rows = checkpoint_steps(n_steps, checks), halves(fold), []
@@ -65,7 +68,7 @@ def _value(v) -> str:
 
 
 def _settings(items) -> dict:
-    "['lambda_s=0'] -> {'lambda_s': 0.0}: `--set` model fields, numbers as floats."
+    "['lambda_s=0', 'lr=3e-4'] -> {'lambda_s': 0.0, 'lr': 0.0003}: `--set` fields, numbers as floats."
     out = {}
     for it in items or []:
         k, v = it.split('=', 1)
@@ -198,7 +201,8 @@ def main():
     r.add_argument('--checks', type=int, default=5, help="checkpoints an epoch")
     r.add_argument('--threads', type=int, default=1)
     r.add_argument('--set', nargs='*', metavar='KEY=VALUE',
-                   help="E2EAIConfig fields changed for these cells (e.g. lambda_s=0); the method is labelled with them")
+                   help="fields changed for these cells: the model's (e.g. lambda_s=0) or TrainConfig's (e.g. lr=3e-4); "
+                        "the method is labelled with them")
     q = sub.add_parser('report')
     q.add_argument('--out', default='runs/checkpoints')
     q.add_argument('--figures', default='figures/checkpoints')
