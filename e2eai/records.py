@@ -12,7 +12,8 @@ import pandas as pd
 from .core import HORIZONS
 
 # %% auto #0
-__all__ = ['RunRecord', 'run_name', 'record_problem', 'is_finished', 'find_records', 'concat_records', 'complete_folds']
+__all__ = ['RunRecord', 'run_name', 'record_problem', 'is_finished', 'find_records', 'concat_records', 'complete_folds',
+           'missing_methods']
 
 # %% ../nbs/07_records.ipynb #92328745
 _ARRAYS = ('deep', 'approx', 'weights', 'attention', 'selection', 'dir_factor', 'dir_deep')
@@ -189,3 +190,12 @@ def complete_folds(records: list) -> list:
         have.setdefault((r.config['universe'], r.config['fold']), set()).add(r.config['method'])
     methods = {u: set().union(*(m for (v, _), m in have.items() if v == u)) for u, _ in have}
     return [r for r in records if have[(r.config['universe'], r.config['fold'])] == methods[r.config['universe']]]
+
+# %% ../nbs/07_records.ipynb #77fa5849
+def missing_methods(records: list) -> dict:
+    "Per universe, the methods that have records in another universe of `records` but none in this one (sorted)."
+    seen: dict = {}
+    for r in records:
+        seen.setdefault(r.config['universe'], set()).add(r.config['method'])
+    every = set().union(*seen.values()) if seen else set()
+    return {u: sorted(every - m) for u, m in sorted(seen.items()) if every - m}
