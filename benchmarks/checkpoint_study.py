@@ -33,18 +33,19 @@ def checkpoint_steps(n_steps: int, checks: int) -> set:
 
 
 def run_cell(data, fold, seed: int, method: str, epochs: int, checks: int,
-             model: dict | None = None) -> pd.DataFrame:
-    """Train `method` on one (universe, fold, seed) with the full profile's settings (and the `model` fields changed:
-    `TrainConfig`'s, e.g. lr, go to training, the rest to the model) for `epochs` epochs; one row per checkpoint: epoch,
-    step, `at` (epochs done, fractional), half-A and half-B Rank IC (every horizon and horizon 5)."""
+             changes: dict | None = None) -> pd.DataFrame:
+    """Train `method` on one (universe, fold, seed) with the full profile's settings and the fields in `changes`
+    (`TrainConfig`'s, e.g. lr, go to training, the rest to the model) for `epochs` epochs; one row per checkpoint:
+    epoch, step, `at` (epochs done, fractional), half-A and half-B Rank IC (every horizon and horizon 5)."""
     from dataclasses import fields
     from e2eai.methods import build_model
     from e2eai.reproduce import PROFILES, method_params
     from e2eai.train import TrainConfig, fit, validate, seed_everything
     p = method_params(PROFILES['full'], [method])[method]
     train_keys = {f.name for f in fields(TrainConfig)}
-    p['model'] = {**p['model'], **{k: v for k, v in (model or {}).items() if k not in train_keys}}
-    p['train'] = {**p['train'], **{k: v for k, v in (model or {}).items() if k in train_keys}}
+    changes = changes or {}
+    p['model'] = {**p['model'], **{k: v for k, v in changes.items() if k not in train_keys}}
+    p['train'] = {**p['train'], **{k: v for k, v in changes.items() if k in train_keys}}
     cfg = TrainConfig(**{**p['train'], 'epochs': epochs, 'patience': epochs, 'seed': seed, 'progress': False})
     n_steps = -(-len(cfg.days(fold)[0]) // cfg.batch_days)
     at, (a, b), rows = checkpoint_steps(n_steps, checks), halves(fold), []
@@ -58,7 +59,7 @@ def run_cell(data, fold, seed: int, method: str, epochs: int, checks: int,
     seed_everything(seed)
     net = build_model(method, len(data.factor_names), p['model']).to(data.device)
     fit(net, data, fold, cfg, on_step=on_step)
-    label = ' '.join([method, *(f'{k}={_value(v)}' for k, v in (model or {}).items())])
+    label = ' '.join([method, *(f'{k}={_value(v)}' for k, v in changes.items())])
     return pd.DataFrame(rows).assign(universe=data.universe, fold=fold.j, seed=seed, method=label, steps=n_steps)
 
 
@@ -86,8 +87,8 @@ def cmd_run(a):
     data_dir = a.data or shared_data_dir('cn_qlib')
     if data_dir is None: sys.exit("error: no --data given and no shared/data/cn_qlib beside the repository")
     log = open(out / 'study.log', 'a')
-    model = _settings(a.set)
-    tag = ''.join(f'-{k}{_value(v)}' for k, v in model.items())           # in the cell's name
+    changes = _settings(a.set)
+    tag = ''.join(f'-{k}{_value(v)}' for k, v in changes.items())           # in the cell's name
     for u in a.universes:
         todo = [(f, s, m) for f in CLEAN[u] for s in a.seeds for m in a.methods
                 if not (out / 'cells' / f'{u}-f{f}-s{s}-{m}{tag}.csv').exists()]
@@ -97,7 +98,7 @@ def cmd_run(a):
         print(f"{time.strftime('%H:%M:%S')} {u}: {len(todo)} cells, {a.threads} thread(s)", file=log, flush=True)
         for f, s, m in todo:
             t0 = time.time()
-            h = run_cell(data, folds[f], s, m, a.epochs, a.checks, model)
+            h = run_cell(data, folds[f], s, m, a.epochs, a.checks, changes)
             path = out / 'cells' / f'{u}-f{f}-s{s}-{m}{tag}.csv'
             tmp = path.with_suffix(f'.{os.getpid()}.tmp')
             h.to_csv(tmp, index=False)
@@ -201,8 +202,8 @@ def main():
     r.add_argument('--checks', type=int, default=5, help="checkpoints an epoch")
     r.add_argument('--threads', type=int, default=1)
     r.add_argument('--set', nargs='*', metavar='KEY=VALUE',
-                   help="fields changed for these cells: the model's (e.g. lambda_s=0) or TrainConfig's (e.g. lr=3e-4); "
-                        "the method is labelled with them")
+                   help="fields changed for these cells: the model's (e.g. lambda_s=0) or TrainConfig's "
+                        "(e.g. lr=3e-4); the method is labelled with them")
     q = sub.add_parser('report')
     q.add_argument('--out', default='runs/checkpoints')
     q.add_argument('--figures', default='figures/checkpoints')
