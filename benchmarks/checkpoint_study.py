@@ -37,15 +37,14 @@ def run_cell(data, fold, seed: int, method: str, epochs: int, checks: int,
     """Train `method` on one (universe, fold, seed) with the full profile's settings and the fields in `changes`
     (`TrainConfig`'s, e.g. lr, go to training, the rest to the model) for `epochs` epochs; one row per checkpoint:
     epoch, step, `at` (epochs done, fractional), half-A and half-B Rank IC (every horizon and horizon 5)."""
-    from dataclasses import fields
+    from e2eai.cli import _split_settings
     from e2eai.methods import build_model
     from e2eai.reproduce import PROFILES, method_params
     from e2eai.train import TrainConfig, fit, validate, seed_everything
     p = method_params(PROFILES['full'], [method])[method]
-    train_keys = {f.name for f in fields(TrainConfig)}
     changes = changes or {}
-    p['model'] = {**p['model'], **{k: v for k, v in changes.items() if k not in train_keys}}
-    p['train'] = {**p['train'], **{k: v for k, v in changes.items() if k in train_keys}}
+    train, model = _split_settings(changes)                     # as `e2eai reproduce --set` splits them
+    p['model'], p['train'] = {**p['model'], **model}, {**p['train'], **train}
     cfg = TrainConfig(**{**p['train'], 'epochs': epochs, 'patience': epochs, 'seed': seed, 'progress': False})
     n_steps = -(-len(cfg.days(fold)[0]) // cfg.batch_days)
     at, (a, b), rows = checkpoint_steps(n_steps, checks), halves(fold), []
@@ -64,18 +63,8 @@ def run_cell(data, fold, seed: int, method: str, epochs: int, checks: int,
 
 
 def _value(v) -> str:
-    "A `--set` value as labels and cell names show it: 0.0 -> '0', 3e-3 -> '0.003'."
+    "A `--set` value as labels and cell names show it: 0.0 or 0 -> '0', 3e-3 -> '0.003'."
     return f'{v:g}' if isinstance(v, float) else str(v)
-
-
-def _settings(items) -> dict:
-    "['lambda_s=0', 'lr=3e-4'] -> {'lambda_s': 0.0, 'lr': 0.0003}: `--set` fields, numbers as floats."
-    out = {}
-    for it in items or []:
-        k, v = it.split('=', 1)
-        try: out[k] = float(v)
-        except ValueError: out[k] = v
-    return out
 
 
 def cmd_run(a):
@@ -87,7 +76,8 @@ def cmd_run(a):
     data_dir = a.data or shared_data_dir('cn_qlib')
     if data_dir is None: sys.exit("error: no --data given and no shared/data/cn_qlib beside the repository")
     log = open(out / 'study.log', 'a')
-    changes = _settings(a.set)
+    from e2eai.cli import _kv
+    changes = _kv(a.set)                                                  # as `e2eai reproduce --set` parses them
     tag = ''.join(f'-{k}{_value(v)}' for k, v in changes.items())           # in the cell's name
     for u in a.universes:
         todo = [(f, s, m) for f in CLEAN[u] for s in a.seeds for m in a.methods
