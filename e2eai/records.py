@@ -183,19 +183,22 @@ def _join_folds(records: list, k: str, codes: np.ndarray) -> np.ndarray | None:
     return np.concatenate(parts)
 
 # %% ../nbs/07_records.ipynb #5c5952aa
+def _methods_by(records: list, *keys: str) -> dict:
+    "The set of methods of `records` per value of the config `keys` (one key: the value; more: a tuple)."
+    out: dict = {}
+    for r in records:
+        k = tuple(r.config[key] for key in keys)
+        out.setdefault(k[0] if len(k) == 1 else k, set()).add(r.config['method'])
+    return out
+
 def complete_folds(records: list) -> list:
     "The records of the (universe, fold) cells that every method seen in that universe has finished (any seed)."
-    have: dict = {}
-    for r in records:
-        have.setdefault((r.config['universe'], r.config['fold']), set()).add(r.config['method'])
-    methods = {u: set().union(*(m for (v, _), m in have.items() if v == u)) for u, _ in have}
+    have, methods = _methods_by(records, 'universe', 'fold'), _methods_by(records, 'universe')
     return [r for r in records if have[(r.config['universe'], r.config['fold'])] == methods[r.config['universe']]]
 
 # %% ../nbs/07_records.ipynb #77fa5849
 def missing_methods(records: list) -> dict:
     "Per universe, the methods that have records in another universe of `records` but none in this one (sorted)."
-    seen: dict = {}
-    for r in records:
-        seen.setdefault(r.config['universe'], set()).add(r.config['method'])
+    seen = _methods_by(records, 'universe')
     every = set().union(*seen.values()) if seen else set()
     return {u: sorted(every - m) for u, m in sorted(seen.items()) if every - m}
