@@ -129,9 +129,14 @@ def summary(hist: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index('')
 
 
+def paired_gap(picks: pd.DataFrame, m1: str, m2: str, col: str = 'B_rank_ic') -> pd.Series:
+    "Per cell that both have, `col` of m1 minus m2 at the checkpoints `picked` chose: [cells]."
+    return (picks.xs(m1, level='method')[col] - picks.xs(m2, level='method')[col]).dropna()
+
+
 def _gap_row(ends: pd.DataFrame, every: pd.DataFrame, m1: str, m2: str) -> dict:
     "`summary`'s row of m1 − m2: half-B Rank IC paired on cells, at epoch ends and at every checkpoint."
-    gap = lambda p: (p.xs(m1, level='method').B_rank_ic - p.xs(m2, level='method').B_rank_ic).dropna()
+    gap = lambda p: paired_gap(p, m1, m2)
     return {'': f'{m1} − {m2}', 'cells': len(gap(ends)), 'B at epoch ends': _mean_se(gap(ends)),
             'B at every checkpoint': _mean_se(gap(every)), 'gain': '', 'picked at (epochs)': ''}
 
