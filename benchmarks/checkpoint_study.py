@@ -169,6 +169,8 @@ def cmd_report(a):
     if not files: sys.exit(f"error: no cells in {Path(a.out) / 'cells'}")
     hist = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
     if a.methods: hist = hist[hist.method.isin(a.methods)]
+    if a.universes: hist = hist[hist.universe.isin(a.universes)]
+    if hist.empty: sys.exit(f"error: no cells of methods {a.methods} in universes {a.universes} in {Path(a.out) / 'cells'}")
     t = summary(hist)
     fig_dir = Path(a.figures)
     fig_dir.mkdir(parents=True, exist_ok=True)
@@ -203,6 +205,7 @@ def main():
     q.add_argument('--out', default='runs/checkpoints')
     q.add_argument('--figures', default='figures/checkpoints')
     q.add_argument('--methods', nargs='*', help="only these methods' cells, by label (e.g. E2EAI 'E2EAI lambda_s=0')")
+    q.add_argument('--universes', nargs='*', help="only these universes' cells (default: every universe, pooled)")
     a = p.parse_args()
     cmd_run(a) if a.cmd == 'run' else cmd_report(a)
 
